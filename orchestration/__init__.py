@@ -1,0 +1,1 @@
+"""mmsreport: SMS/MMS campaign reporting warehouse (DuckDB + dbt + Dagster)."""

@@ -1,0 +1,144 @@
+"""DDL of the `raw` schema: the loader's tables and the file manifest.
+
+Column lists here are the contract read by dbt sources
+(dbt_project/models/staging/raw/_raw__sources.yml).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# Bookkeeping columns carried by every entity table.
+META_COLUMNS: dict[str, str] = {
+    "_load_id": "BIGINT NOT NULL",
+    "_source_file": "VARCHAR NOT NULL",
+    "_row_number": "BIGINT NOT NULL",
+    "_extra": "VARCHAR",
+    "_loaded_at": "TIMESTAMP NOT NULL",
+}
+
+# Typed columns of each entity, in SPEC §3 order.
+ENTITY_COLUMNS: dict[str, dict[str, str]] = {
+    "accounts": {
+        "account_id": "VARCHAR",
+        "name": "VARCHAR",
+        "currency": "VARCHAR",
+        "default_region": "VARCHAR",
+        "hard_bounce_suppression": "BOOLEAN",
+        "attribution_window_hours": "INTEGER",
+        "updated_at": "TIMESTAMP",
+    },
+    "campaigns": {
+        "campaign_id": "VARCHAR",
+        "account_id": "VARCHAR",
+        "name": "VARCHAR",
+        "message_type": "VARCHAR",
+        "body": "VARCHAR",
+        "media_url": "VARCHAR",
+        "created_at": "TIMESTAMP",
+        "updated_at": "TIMESTAMP",
+    },
+    "contacts": {
+        "contact_id": "VARCHAR",
+        "account_id": "VARCHAR",
+        "phone_number": "VARCHAR",
+        "created_at": "TIMESTAMP",
+        "updated_at": "TIMESTAMP",
+    },
+    "messages": {
+        "message_id": "VARCHAR",
+        "campaign_id": "VARCHAR",
+        "contact_id": "VARCHAR",
+        "sent_at": "TIMESTAMP",
+        "body": "VARCHAR",
+        "segments": "INTEGER",
+        "provider": "VARCHAR",
+        "provider_message_id": "VARCHAR",
+    },
+    "receipts": {
+        "message_id": "VARCHAR",
+        "provider": "VARCHAR",
+        "provider_message_id": "VARCHAR",
+        "status": "VARCHAR",
+        "error_code": "VARCHAR",
+        "event_at": "TIMESTAMP",
+        "received_at": "TIMESTAMP",
+    },
+    "smpp_receipts": {
+        "provider_message_id": "VARCHAR",
+        "status": "VARCHAR",
+        "error_code": "VARCHAR",
+        "submitted_at": "TIMESTAMP",
+        "event_at": "TIMESTAMP",
+    },
+    "clicks": {
+        "click_id": "VARCHAR",
+        "message_id": "VARCHAR",
+        "url": "VARCHAR",
+        "clicked_at": "TIMESTAMP",
+        "user_agent": "VARCHAR",
+    },
+    "orders": {
+        "order_id": "VARCHAR",
+        "account_id": "VARCHAR",
+        "contact_id": "VARCHAR",
+        "phone_number": "VARCHAR",
+        "ordered_at": "TIMESTAMP",
+        "revenue": "DECIMAL(18,2)",
+        "currency": "VARCHAR",
+        "status": "VARCHAR",
+        "updated_at": "TIMESTAMP",
+    },
+    "unsubscribes": {
+        "account_id": "VARCHAR",
+        "contact_id": "VARCHAR",
+        "phone_number": "VARCHAR",
+        "unsubscribed_at": "TIMESTAMP",
+        "keyword": "VARCHAR",
+    },
+}
+
+ENTITIES: tuple[str, ...] = tuple(ENTITY_COLUMNS)
+
+LOAD_LOG_DDL = """
+create table if not exists raw.load_log (
+    load_id bigint primary key,
+    entity varchar not null,
+    path varchar not null,
+    content_hash varchar not null,
+    size_bytes bigint,
+    rows_loaded bigint,
+    rows_rejected bigint,
+    status varchar not null,
+    error varchar,
+    is_current boolean not null,
+    loaded_at timestamp not null
+)
+"""
+
+REJECTED_ROWS_DDL = """
+create table if not exists raw.rejected_rows (
+    load_id bigint not null,
+    entity varchar not null,
+    source_file varchar not null,
+    row_number bigint,
+    reason varchar not null,
+    original_row varchar,
+    rejected_at timestamp not null
+)
+"""
+
+
+def entity_table_ddl(entity: str) -> str:
+    columns = {**ENTITY_COLUMNS[entity], **META_COLUMNS}
+    body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+    return f"create table if not exists raw.{entity} (\n    {body}\n)"
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and all its tables if they do not exist yet."""
+    con.execute("create schema if not exists raw")
+    con.execute(LOAD_LOG_DDL)
+    con.execute(REJECTED_ROWS_DDL)
+    for entity in ENTITIES:
+        con.execute(entity_table_ddl(entity))
