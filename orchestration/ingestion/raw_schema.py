@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.ingestion.entities import SPECS, SQL_TYPES
+
 # Bookkeeping columns carried by every entity table.
 META_COLUMNS: dict[str, str] = {
     "_load_id": "BIGINT NOT NULL",
@@ -19,83 +21,8 @@ META_COLUMNS: dict[str, str] = {
 
 # Typed columns of each entity, in SPEC §3 order.
 ENTITY_COLUMNS: dict[str, dict[str, str]] = {
-    "accounts": {
-        "account_id": "VARCHAR",
-        "name": "VARCHAR",
-        "currency": "VARCHAR",
-        "default_region": "VARCHAR",
-        "hard_bounce_suppression": "BOOLEAN",
-        "attribution_window_hours": "INTEGER",
-        "updated_at": "TIMESTAMP",
-    },
-    "campaigns": {
-        "campaign_id": "VARCHAR",
-        "account_id": "VARCHAR",
-        "name": "VARCHAR",
-        "message_type": "VARCHAR",
-        "body": "VARCHAR",
-        "media_url": "VARCHAR",
-        "created_at": "TIMESTAMP",
-        "updated_at": "TIMESTAMP",
-    },
-    "contacts": {
-        "contact_id": "VARCHAR",
-        "account_id": "VARCHAR",
-        "phone_number": "VARCHAR",
-        "created_at": "TIMESTAMP",
-        "updated_at": "TIMESTAMP",
-    },
-    "messages": {
-        "message_id": "VARCHAR",
-        "campaign_id": "VARCHAR",
-        "contact_id": "VARCHAR",
-        "sent_at": "TIMESTAMP",
-        "body": "VARCHAR",
-        "segments": "INTEGER",
-        "provider": "VARCHAR",
-        "provider_message_id": "VARCHAR",
-    },
-    "receipts": {
-        "message_id": "VARCHAR",
-        "provider": "VARCHAR",
-        "provider_message_id": "VARCHAR",
-        "status": "VARCHAR",
-        "error_code": "VARCHAR",
-        "event_at": "TIMESTAMP",
-        "received_at": "TIMESTAMP",
-    },
-    "smpp_receipts": {
-        "provider_message_id": "VARCHAR",
-        "status": "VARCHAR",
-        "error_code": "VARCHAR",
-        "submitted_at": "TIMESTAMP",
-        "event_at": "TIMESTAMP",
-    },
-    "clicks": {
-        "click_id": "VARCHAR",
-        "message_id": "VARCHAR",
-        "url": "VARCHAR",
-        "clicked_at": "TIMESTAMP",
-        "user_agent": "VARCHAR",
-    },
-    "orders": {
-        "order_id": "VARCHAR",
-        "account_id": "VARCHAR",
-        "contact_id": "VARCHAR",
-        "phone_number": "VARCHAR",
-        "ordered_at": "TIMESTAMP",
-        "revenue": "DECIMAL(18,2)",
-        "currency": "VARCHAR",
-        "status": "VARCHAR",
-        "updated_at": "TIMESTAMP",
-    },
-    "unsubscribes": {
-        "account_id": "VARCHAR",
-        "contact_id": "VARCHAR",
-        "phone_number": "VARCHAR",
-        "unsubscribed_at": "TIMESTAMP",
-        "keyword": "VARCHAR",
-    },
+    name: {column.name: SQL_TYPES[column.kind] for column in spec.columns}
+    for name, spec in SPECS.items()
 }
 
 ENTITIES: tuple[str, ...] = tuple(ENTITY_COLUMNS)
@@ -107,6 +34,7 @@ create table if not exists raw.load_log (
     path varchar not null,
     content_hash varchar not null,
     size_bytes bigint,
+    mtime_ns bigint,
     rows_loaded bigint,
     rows_rejected bigint,
     status varchar not null,

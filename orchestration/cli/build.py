@@ -1,0 +1,134 @@
+"""`mmsreport run`: execute the build job of the Dagster definitions in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.paths import dagster_home, log_dir
+
+KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
+              "pending_expiry_hours", "run_at"}
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    seconds: float
+    files: dict[str, int] = field(default_factory=dict)
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    failed_files: list[str] = field(default_factory=list)
+    dbt_counts: dict[str, int] = field(default_factory=dict)
+    dbt_failures: list[str] = field(default_factory=list)
+    error: str | None = None
+    log_file: Path | None = None
+
+
+def parse_vars(pairs: list[str]) -> dict:
+    """`NAME=VALUE` pairs -> dbt vars; numbers become numbers, `null`/`off` become null."""
+    parsed = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--var expects NAME=VALUE, got {pair!r}")
+        name = name.strip()
+        if name not in KNOWN_VARS:
+            raise ValueError(f"unknown variable {name!r}; known: {', '.join(sorted(KNOWN_VARS))}")
+        value = value.strip()
+        if value.lower() in ("null", "none", "off", ""):
+            parsed[name] = None
+        elif value.lstrip("-").isdigit():
+            parsed[name] = int(value)
+        else:
+            parsed[name] = value
+    return parsed
+
+
+def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool = False) -> RunSummary:
+    """Load new landing files and build everything through the Dagster build job."""
+    os.environ.setdefault("DAGSTER_HOME", str(dagster_home()))
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import BUILD_JOB, build_definitions
+
+    started = time.monotonic()
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    defs = build_definitions(landing, warehouse, dbt_vars)
+    job = defs.resolve_job_def(BUILD_JOB)
+    log_file = log_dir() / "last_run.log"
+    with DagsterInstance.get() as instance, open(log_file, "w") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={
+                "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
+                "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+            },
+            raise_on_error=False,
+        )
+    summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file)
+    if not result.success:
+        failures = [e for e in result.all_events if e.is_step_failure]
+        summary.error = "; ".join(
+            f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
+            for e in failures if e.step_failure_data and e.step_failure_data.error
+        ) or "the Dagster run failed"
+    _collect_load_stats(warehouse, started_at, summary)
+    _collect_dbt_results(summary, started_at)
+    return summary
+
+
+def _collect_load_stats(warehouse: Path, started_at: datetime, summary: RunSummary) -> None:
+    if not warehouse.exists():
+        return
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for status, files, loaded, rejected in con.execute(
+            "select status, count(*), sum(rows_loaded), sum(rows_rejected) from raw.load_log "
+            "where loaded_at >= ? group by status",
+            [started_at],
+        ).fetchall():
+            summary.files[status] = files
+            summary.rows_loaded += int(loaded or 0)
+            summary.rows_rejected += int(rejected or 0)
+        # A file is failing when its latest attempt failed.
+        summary.failed_files = [row[0] for row in con.execute(
+            "select error from raw.load_log l where status = 'failed' and load_id = "
+            "(select max(load_id) from raw.load_log x where x.entity = l.entity and x.path = l.path) "
+            "order by path"
+        ).fetchall()]
+
+
+def _collect_dbt_results(summary: RunSummary, started_at: datetime) -> None:
+    from orchestration.defs.dbt_project import dbt_project
+
+    # dagster-dbt gives each invocation its own target folder: take this run's newest.
+    since = started_at.replace(tzinfo=UTC).timestamp()
+    candidates = [p for p in Path(dbt_project.target_path).rglob("run_results.json") if p.stat().st_mtime >= since]
+    if not candidates:
+        return  # dbt did not run this time
+    results_file = max(candidates, key=lambda p: p.stat().st_mtime)
+    _prune_old_run_folders(Path(dbt_project.target_path))
+    results = json.loads(results_file.read_text())
+    for item in results.get("results", []):
+        kind = item["unique_id"].split(".")[0]
+        status = item["status"]
+        key = f"{kind}s {status}"
+        summary.dbt_counts[key] = summary.dbt_counts.get(key, 0) + 1
+        if status in ("error", "fail"):
+            summary.dbt_failures.append(f"{item['unique_id']}: {(item.get('message') or '').strip()}")
+
+
+def _prune_old_run_folders(target: Path, keep: int = 3) -> None:
+    """Keep the last few per-invocation dbt target folders, not one per night forever."""
+    runs = sorted((p for p in target.glob("dbt_models-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in runs[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

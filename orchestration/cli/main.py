@@ -1,0 +1,131 @@
+"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from orchestration.paths import default_landing, default_warehouse
+
+
+def _configure_progress(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("mmsreport.progress")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.cli.build import parse_vars, run_build
+    from orchestration.cli.summary import print_run_summary
+
+    try:
+        dbt_vars = parse_vars(args.var)
+    except ValueError as exc:
+        print(f"mmsreport run: {exc}", file=sys.stderr)
+        return 2
+    if not args.landing.is_dir():
+        print(f"mmsreport run: landing folder {args.landing} does not exist "
+              "(create it, or generate data with `mmsreport generate --out DIR`)", file=sys.stderr)
+        return 2
+    print(f"Building {args.warehouse} from {args.landing}", file=sys.stderr)
+    summary = run_build(args.landing, args.warehouse, dbt_vars, full_refresh=args.full_refresh)
+    print_run_summary(summary)
+    return 0 if summary.success and not summary.failed_files else 1
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.generate import generate
+
+    print(f"Generating about {args.messages:,} messages over {args.days} days into {args.out}", file=sys.stderr)
+    result = generate(args.out, seed=args.seed, messages=args.messages, days=args.days,
+                      start_date=args.start_date,
+                      progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    for key, value in result.items():
+        print(f"  {key}: {value}", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    landing, warehouse = default_landing(), default_warehouse()
+    gen = argparse.Namespace(out=landing, seed=42, messages=5000, days=7, start_date=date(2026, 11, 1))
+    cmd_generate(gen)
+    code = cmd_run(argparse.Namespace(landing=landing, warehouse=warehouse, var=[], full_refresh=False))
+    if warehouse.exists():
+        cmd_report(argparse.Namespace(warehouse=warehouse, campaign=None))
+    return code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from orchestration.cli.report import print_report
+
+    if not args.warehouse.exists():
+        print(f"mmsreport report: no warehouse at {args.warehouse} (run `mmsreport run` first)", file=sys.stderr)
+        return 2
+    return print_report(args.warehouse, args.campaign)
+
+
+def cmd_export_suppressions(args: argparse.Namespace) -> int:
+    from orchestration.publish.suppressions import export_suppressions
+
+    if not args.warehouse.exists():
+        print(f"mmsreport export-suppressions: no warehouse at {args.warehouse}", file=sys.stderr)
+        return 2
+    count = export_suppressions(args.warehouse, args.out)
+    print(f"Wrote {count} suppressed contacts to {args.out}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mmsreport", description="SMS/MMS campaign reporting warehouse.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every dbt node as it builds")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="load what is new in the landing folder and build everything")
+    run.add_argument("--landing", type=_path, default=default_landing())
+    run.add_argument("--warehouse", type=_path, default=default_warehouse())
+    run.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                     help="dbt variable, e.g. attribution_model=first_click (repeatable)")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from raw")
+    run.set_defaults(func=cmd_run)
+
+    gen = sub.add_parser("generate", help="write realistic synthetic landing data")
+    gen.add_argument("--out", type=_path, default=default_landing())
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--messages", type=int, default=5000, help="approximate number of messages")
+    gen.add_argument("--days", type=int, default=7)
+    gen.add_argument("--start-date", type=date.fromisoformat, default=date(2026, 11, 1))
+    gen.set_defaults(func=cmd_generate)
+
+    demo = sub.add_parser("demo", help="generate, run and print the campaign report (./data)")
+    demo.set_defaults(func=cmd_demo)
+
+    report = sub.add_parser("report", help="the campaign list, or one campaign's overview")
+    report.add_argument("--warehouse", type=_path, default=default_warehouse())
+    report.add_argument("--campaign", help="campaign_id for the overview tiles and delivery tabs")
+    report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser("export-suppressions", help="write suppressed contacts (E.164) to CSV")
+    export.add_argument("--warehouse", type=_path, default=default_warehouse())
+    export.add_argument("--out", type=_path, required=True)
+    export.set_defaults(func=cmd_export_suppressions)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_progress(args.verbose)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

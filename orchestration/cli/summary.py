@@ -1,0 +1,43 @@
+"""The closing summary of `mmsreport run`."""
+
+from __future__ import annotations
+
+import sys
+
+from orchestration.cli.build import RunSummary
+
+
+def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:
+    def say(text: str = "") -> None:
+        print(text, file=out)
+
+    say()
+    say("Summary")
+    files = summary.files
+    say(f"  files loaded:    {files.get('loaded', 0)}"
+        + (f"   failed: {len(summary.failed_files)}" if summary.failed_files else ""))
+    say(f"  rows loaded:     {summary.rows_loaded:,}")
+    say(f"  rows rejected:   {summary.rows_rejected:,}   (see raw.rejected_rows)")
+    counts = summary.dbt_counts
+    built = sum(v for k, v in counts.items() if k.split()[0] in ("models", "seeds") and k.endswith("success"))
+    passed = counts.get("tests pass", 0) + counts.get("unit_tests pass", 0)
+    failed = sum(v for k, v in counts.items() if k.endswith((" fail", " error")))
+    warned = sum(v for k, v in counts.items() if k.endswith(" warn"))
+    say(f"  models built:    {built}")
+    say(f"  tests passed:    {passed}" + (f"   warned: {warned}" if warned else "")
+        + (f"   failed: {failed}" if failed else ""))
+    say(f"  time:            {summary.seconds:.1f} s")
+    for error in summary.failed_files:
+        say(f"  ✗ unreadable file {error}")
+    for failure in summary.dbt_failures[:10]:
+        say(f"  ✗ {failure}")
+    if summary.error and not summary.dbt_failures:
+        say(f"  ✗ {summary.error}")
+    if summary.log_file:
+        say(f"  full log:        {summary.log_file}")
+    if summary.success and not summary.failed_files:
+        say("OK")
+    elif summary.success:
+        say("Done, but some files could not be read: fix or replace them and run again.")
+    else:
+        say("FAILED: the warehouse build did not complete (see above).")

@@ -1,0 +1,1 @@
+"""Dagster definitions by domain: raw loading, dbt models, jobs and schedules."""

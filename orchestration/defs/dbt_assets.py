@@ -1,0 +1,82 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt)."""
+
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import (
+    AssetCheckResult,
+    AssetExecutionContext,
+    AssetMaterialization,
+    Config,
+    Failure,
+    Output,
+)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.dbt_project import dbt_project, ensure_manifest
+from orchestration.defs.resources import WarehouseResource
+
+progress_log = logging.getLogger("mmsreport.progress")
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    """Asset groups follow the dbt folders: staging, intermediate, marts, audit, seeds."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+class DbtBuildConfig(Config):
+    full_refresh: bool = False
+
+
+@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=LayerTranslator())
+def dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource,
+               warehouse: WarehouseResource):
+    # The repo-local profile reads the warehouse path from the environment.
+    os.environ["MMSREPORT_WAREHOUSE"] = warehouse.warehouse_path
+    args = ["build", "--vars", json.dumps(warehouse.dbt_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    progress_log.info("dbt build (seeds, models and tests)...")
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    try:
+        for event in invocation.stream():
+            _report(event)
+            yield event
+        invocation.wait()
+    finally:
+        # Whatever happened, the dbt process has exited (and released the warehouse) before we go on.
+        if invocation.process.poll() is None:
+            invocation.process.terminate()
+            invocation.process.wait()
+    if not invocation.is_successful():
+        raise Failure(
+            description="dbt build failed: " + "; ".join(_failed_nodes(invocation)),
+        )
+
+
+def _report(event) -> None:
+    if isinstance(event, Output):
+        progress_log.info("  built %s", event.output_name.replace("__", ".", 1))
+    elif isinstance(event, AssetMaterialization):
+        progress_log.info("  built %s", event.asset_key.to_user_string())
+    elif isinstance(event, AssetCheckResult) and not event.passed:
+        progress_log.warning("  ✗ check %s on %s (%s)", event.check_name, event.asset_key.to_user_string(),
+                             event.severity.value.lower())
+
+
+def _failed_nodes(invocation) -> list[str]:
+    try:
+        results = invocation.get_artifact("run_results.json").get("results", [])
+    except Exception:  # noqa: BLE001 - no artifact when dbt failed before running anything
+        return ["see the dbt log"]
+    failed = [f"{r['unique_id']} ({r['status']})" for r in results if r["status"] in ("error", "fail")]
+    return failed or ["see the dbt log"]

@@ -1,0 +1,216 @@
+"""Load new landing files of one entity into raw.<entity>, one transaction per file.
+
+The file manifest `raw.load_log` makes loading idempotent: a file version
+(entity, path, content hash) already loaded is skipped; a changed file is
+loaded as a new version and becomes the current one for its path. A file
+whose size and modification time match its current version is not even
+re-hashed, so a nightly run with nothing new costs a directory walk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingestion.entities import SPECS
+from orchestration.ingestion.raw_schema import ensure_raw_schema
+from orchestration.ingestion.readers import UnreadableFileError, file_format, read_file
+from orchestration.ingestion.validate import (
+    INVALID_ROWS,
+    VALID_ROWS,
+    MissingColumnError,
+    validate,
+)
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # loaded | skipped | failed
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    error: str | None = None
+
+
+@dataclass
+class EntityLoadSummary:
+    entity: str
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def failures(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "failed"]
+
+
+def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse with UTC session time and the raw schema in place."""
+    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    con.execute("set TimeZone = 'UTC'")
+    ensure_raw_schema(con)
+    return con
+
+
+def discover_files(landing: Path, entity: str) -> Iterator[tuple[str, Path]]:
+    """(relative path, absolute path) of the entity's files, sorted by relative path.
+
+    Hidden files are skipped; symbolic links that lead outside the landing
+    folder are not followed.
+    """
+    root = landing / entity
+    if not root.is_dir():
+        return
+    landing_real = landing.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if not path.resolve().is_relative_to(landing_real):
+                continue
+            found.append((path.relative_to(landing).as_posix(), path))
+    yield from sorted(found)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_entity(
+    con: duckdb.DuckDBPyConnection,
+    landing: str | Path,
+    entity: str,
+    progress=None,
+) -> EntityLoadSummary:
+    """Load every new or changed file of `entity` under `landing`."""
+    landing = Path(landing)
+    summary = EntityLoadSummary(entity)
+    current = {
+        path: (content_hash, size, mtime)
+        for path, content_hash, size, mtime in con.execute(
+            "select path, content_hash, size_bytes, mtime_ns from raw.load_log "
+            "where entity = ? and is_current",
+            [entity],
+        ).fetchall()
+    }
+    failed_before = {
+        (path, content_hash, error)
+        for path, content_hash, error in con.execute(
+            "select path, content_hash, error from raw.load_log where entity = ? and status = 'failed'",
+            [entity],
+        ).fetchall()
+    }
+    for relative, path in discover_files(landing, entity):
+        stat = path.stat()
+        known = current.get(relative)
+        if known and known[1] == stat.st_size and known[2] == stat.st_mtime_ns:
+            summary.files.append(FileOutcome(relative, "skipped"))
+            continue
+        content_hash = file_sha256(path)
+        if known and known[0] == content_hash:
+            summary.files.append(FileOutcome(relative, "skipped"))
+            continue
+        outcome = load_file(con, entity, relative, path, content_hash, stat, failed_before)
+        summary.files.append(outcome)
+        if progress:
+            progress(entity, outcome)
+    return summary
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    relative: str,
+    path: Path,
+    content_hash: str,
+    stat: os.stat_result,
+    failed_before: set | frozenset = frozenset(),
+) -> FileOutcome:
+    """Read, validate and write one file version in a single transaction."""
+    fmt = file_format(path, entity)
+    try:
+        if fmt is None:
+            raise UnreadableFileError(f"unsupported file type for {entity}: {path.name}")
+        result = read_file(con, path, fmt)
+        validate(con, SPECS[entity], result.columns)
+    except MissingColumnError as exc:
+        error = f"{relative}: missing required column(s) {exc}"
+        return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+    except UnreadableFileError as exc:
+        error = f"{relative}: {exc}"
+        return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    names = ", ".join(c.name for c in SPECS[entity].columns)
+    con.execute("begin transaction")
+    try:
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
+        con.execute(
+            f"insert into raw.{entity} ({names}, _load_id, _source_file, _row_number, _extra, "
+            f"_loaded_at) select {names}, ?, ?, _row_number, _extra, ? from {VALID_ROWS}",
+            [load_id, relative, loaded_at],
+        )
+        con.execute(
+            "insert into raw.rejected_rows select ?, ?, ?, _row_number, _reason, _original, ? "
+            f"from {INVALID_ROWS}",
+            [load_id, entity, relative, loaded_at],
+        )
+        if result.parse_rejects:
+            con.executemany(
+                "insert into raw.rejected_rows values (?, ?, ?, ?, ?, ?, ?)",
+                [[load_id, entity, relative, n, reason, text, loaded_at]
+                 for n, reason, text in result.parse_rejects],
+            )
+        loaded = con.execute(f"select count(*) from {VALID_ROWS}").fetchone()[0]
+        rejected = con.execute(f"select count(*) from {INVALID_ROWS}").fetchone()[0]
+        rejected += len(result.parse_rejects)
+        con.execute(
+            "update raw.load_log set is_current = false where entity = ? and path = ? and is_current",
+            [entity, relative],
+        )
+        con.execute(
+            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, true, ?)",
+            [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns,
+             loaded, rejected, loaded_at],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return FileOutcome(relative, "loaded", loaded, rejected)
+
+
+def _record_failure(con, entity, relative, content_hash, stat, error, failed_before) -> FileOutcome:
+    if (relative, content_hash, error) not in failed_before:
+        con.execute("begin transaction")
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
+        con.execute(
+            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, 0, 0, 'failed', ?, false, ?)",
+            [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns, error,
+             datetime.now(UTC).replace(tzinfo=None)],
+        )
+        con.execute("commit")
+    return FileOutcome(relative, "failed", error=error)

@@ -1,0 +1,153 @@
+"""Row validation: `file_rows` (text) -> `valid_rows` (typed) + `invalid_rows` (with reasons).
+
+Set-based: one SQL pass per file. Phone numbers are the only values handed to
+Python (phonenumbers), and only the distinct ones.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.ingestion.entities import EntitySpec
+from orchestration.ingestion.phones import DEFAULT_REGION, to_e164
+from orchestration.ingestion.readers import FILE_ROWS
+
+VALID_ROWS = "valid_rows"
+INVALID_ROWS = "invalid_rows"
+
+_TRUE = "('true', '1', 'yes', 'y', 't')"
+_FALSE = "('false', '0', 'no', 'n', 'f')"
+
+
+class MissingColumnError(Exception):
+    """A required column is absent from the file's header."""
+
+
+def _parse_expr(kind: str, value: str) -> str:
+    """SQL turning the trimmed text `value` into the column's type (null if unparseable)."""
+    return {
+        "text": value,
+        "upper": f"upper({value})",
+        "lower": f"lower({value})",
+        "phone": "null",  # filled from the phone map
+        "timestamp": f"cast(try_cast({value} as timestamptz) as timestamp)",
+        "int": f"try_cast({value} as integer)",
+        "money": f"try_cast({value} as decimal(18, 2))",
+        "bool": (f"case when lower({value}) in {_TRUE} then true "
+                 f"when lower({value}) in {_FALSE} then false end"),
+    }[kind]
+
+
+def _json_object_sql(positions: list[int], names: list[str]) -> tuple[str, list[str]]:
+    """json_object(?, c_i, ...) with the names as parameters, never as SQL text."""
+    if not positions:
+        return "null", []
+    parts = ", ".join(f"?, c{i}" for i in positions)
+    return f"json_object({parts})", [names[i] for i in positions]
+
+
+def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str]) -> None:
+    """Build temp tables valid_rows and invalid_rows from file_rows."""
+    first_position: dict[str, int] = {}
+    for i, name in enumerate(columns):
+        first_position.setdefault(name, i)
+    missing = [c for c in spec.required_columns if c not in first_position]
+    if missing:
+        raise MissingColumnError(", ".join(missing))
+    known = {c.name for c in spec.columns}
+    extra_positions = [i for i, n in enumerate(columns) if n not in known or first_position[n] != i]
+    extra_sql, extra_params = _json_object_sql(extra_positions, columns)
+    original_sql, original_params = _json_object_sql(list(range(len(columns))), columns)
+
+    text_cols = []
+    for column in spec.columns:
+        pos = first_position.get(column.name)
+        text_cols.append(f"nullif(trim(c{pos}), '') as {column.name}" if pos is not None
+                         else f"cast(null as varchar) as {column.name}")
+    con.execute(
+        "create or replace temp table cleaned_rows as select _row_number, "
+        + ", ".join(text_cols)
+        + f", {extra_sql} as _extra, {original_sql} as _original from {FILE_ROWS}",
+        extra_params + original_params,
+    )
+
+    phone_columns = [c.name for c in spec.columns if c.kind == "phone"]
+    if phone_columns:
+        _build_phone_map(con, phone_columns)
+
+    typed, checks, joins = [], [], []
+    for column in spec.columns:
+        if column.kind == "phone":
+            alias = f"phone_{len(joins)}"
+            joins.append(f"left join phone_map {alias} on {alias}.raw_phone = r.{column.name} "
+                         f"and {alias}.region = r._region")
+            typed.append(f"{alias}.e164 as {column.name}")
+        else:
+            typed.append(f"{_parse_expr(column.kind, 'r.' + column.name)} as {column.name}")
+        if column.required:
+            checks.append(f"case when _text_{column.name} is null then "
+                          f"'missing required value: {column.name}' end")
+    con.execute(
+        "create or replace temp table typed_rows as select r._row_number, r._extra, r._original, "
+        + ", ".join(f"r.{c.name} as _text_{c.name}" for c in spec.columns) + ", "
+        + ", ".join(typed)
+        + " from cleaned_rows r " + " ".join(joins)
+    )
+    for column in spec.columns:
+        if column.kind in ("text", "upper", "lower"):
+            continue
+        label = {"phone": "invalid phone number", "money": "unparseable number",
+                 "int": "unparseable number", "bool": "unparseable boolean",
+                 "timestamp": "unparseable timestamp"}[column.kind]
+        checks.append(f"case when _text_{column.name} is not null and {column.name} is null "
+                      f"then '{label}: {column.name}' end")
+        if column.kind == "money":
+            checks.append(f"case when {column.name} < 0 then 'negative revenue: {column.name}' end")
+    for group in spec.one_of:
+        cond = " and ".join(f"_text_{name} is null" for name in group)
+        checks.append(f"case when {cond} then 'missing required value: one of "
+                      f"{' or '.join(group)}' end")
+    for name, values in spec.allowed:
+        listed = ", ".join(f"'{v}'" for v in values)
+        checks.append(f"case when {name} is not null and {name} not in ({listed}) "
+                      f"then 'unknown {name}' end")
+    reason = "concat_ws('; ', " + ", ".join(checks) + ")" if checks else "''"
+    con.execute(
+        "create or replace temp table checked_rows as "
+        f"select *, nullif({reason}, '') as _reason from typed_rows"
+    )
+    names = ", ".join(c.name for c in spec.columns)
+    con.execute(f"create or replace temp table {VALID_ROWS} as select _row_number, _extra, "
+                f"{names} from checked_rows where _reason is null")
+    con.execute(f"create or replace temp table {INVALID_ROWS} as select _row_number, _reason, "
+                "_original from checked_rows where _reason is not null")
+
+
+def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str]) -> None:
+    """Distinct (number, region) pairs of the file, normalised once each in Python."""
+    con.execute(
+        "create or replace temp table account_regions as "
+        "select account_id, coalesce(arg_max(default_region, coalesce(updated_at, "
+        "'-infinity'::timestamp) ), ?) as default_region "
+        "from raw.accounts where _load_id in (select load_id from raw.load_log where is_current) "
+        "group by account_id",
+        [DEFAULT_REGION],
+    )
+    con.execute(
+        "create or replace temp table cleaned_rows as "
+        "select r.*, coalesce(a.default_region, ?) as _region "
+        "from cleaned_rows r left join account_regions a on a.account_id = r.account_id",
+        [DEFAULT_REGION],
+    )
+    union = " union ".join(
+        f"select {name} as raw_phone, _region as region from cleaned_rows where {name} is not null"
+        for name in phone_columns
+    )
+    pairs = con.execute(union).fetchall()
+    staged = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
+        "raw_phone": pa.array([p for p, _ in pairs], pa.string()),
+        "region": pa.array([r for _, r in pairs], pa.string()),
+        "e164": pa.array([to_e164(p, r) for p, r in pairs], pa.string()),
+    })
+    con.execute("create or replace temp table phone_map as select * from staged")
