@@ -1,0 +1,1 @@
+"""Outputs for other systems: the suppression export."""

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the project with its pinned dependencies into .venv, lint, and run the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+echo "== ruff"
+.venv/bin/ruff check orchestration tests bench
+echo "== dagster definitions validate"
+root=$(pwd)
+(cd /tmp && "$root/.venv/bin/dagster" definitions validate -m orchestration.definitions)
+echo "== sqlfluff"
+.venv/bin/sqlfluff lint dbt_project/models seeds --processes 2
+echo "== pytest"
+.venv/bin/pytest -q "$@"
