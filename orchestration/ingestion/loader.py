@@ -71,8 +71,8 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
 def discover_files(landing: Path, entity: str) -> Iterator[tuple[str, Path]]:
     """(relative path, absolute path) of the entity's files, sorted by relative path.
 
-    Hidden files are skipped; symbolic links that lead outside the landing
-    folder are not followed.
+    Hidden files (`.*`) and marker files (`_*`, e.g. `_SUCCESS`) are skipped;
+    symbolic links that lead outside the landing folder are not followed.
     """
     root = landing / entity
     if not root.is_dir():
@@ -80,9 +80,9 @@ def discover_files(landing: Path, entity: str) -> Iterator[tuple[str, Path]]:
     landing_real = landing.resolve()
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         for name in filenames:
-            if name.startswith("."):
+            if name.startswith((".", "_")):
                 continue
             path = Path(dirpath) / name
             if not path.resolve().is_relative_to(landing_real):
@@ -131,6 +131,9 @@ def load_entity(
             continue
         content_hash = file_sha256(path)
         if known and known[0] == content_hash:
+            # Touched, not changed: remember the new mtime so the next run need not re-hash it.
+            con.execute("update raw.load_log set mtime_ns = ? where entity = ? and path = ? and is_current",
+                        [stat.st_mtime_ns, entity, relative])
             summary.files.append(FileOutcome(relative, "skipped"))
             continue
         outcome = load_file(con, entity, relative, path, content_hash, stat, failed_before)
@@ -161,6 +164,9 @@ def load_file(
         return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
     except UnreadableFileError as exc:
         error = f"{relative}: {exc}"
+        return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+        error = f"{relative}: cannot load ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
         return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
 
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
@@ -204,7 +210,7 @@ def load_file(
 
 
 def _record_failure(con, entity, relative, content_hash, stat, error, failed_before) -> FileOutcome:
-    if (relative, content_hash, error) not in failed_before:
+    if not any(p == relative and h == content_hash for p, h, _ in failed_before):
         con.execute("begin transaction")
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
         con.execute(

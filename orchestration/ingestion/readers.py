@@ -66,15 +66,22 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         [str(path), _positional(len(names))],
     )
     rejects = con.execute(
-        "select line, error_type || ': ' || error_message, csv_line from reject_errors order by line"
+        "select line, string_agg(distinct error_type, '; '), any_value(csv_line) from reject_errors "
+        "group by line order by line"
     ).fetchall()
-    parse_rejects = [(int(line), f"unreadable CSV record (line {line}) {msg}", text)
+    parse_rejects = [(int(line) - 1, f"unreadable CSV record (line {line}) {msg}", text)
                      for line, msg, text in rejects]
+    if parse_rejects:
+        con.execute("create or replace temp table csv_reject_numbers as "
+                    "select r, row_number() over (order by r) as i from unnest(?) t(r)",
+                    [[n for n, _, _ in parse_rejects]])
+        con.execute(f"update {FILE_ROWS} set _row_number = _row_number + (select count(*) "
+                    f"from csv_reject_numbers where r - i < {FILE_ROWS}._row_number)")
     return ReadResult([n.strip().lower() for n in names], parse_rejects)
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
-    table = con.execute("select * from read_parquet(?, hive_partitioning = false)", [str(path)]).fetch_arrow_table()
+    table = con.sql("select * from read_parquet(?, hive_partitioning = false)", params=[str(path)]).to_arrow_table()
     text_columns = [_column_as_text(table.column(i)) for i in range(table.num_columns)]
     _register_rows(con, text_columns, list(range(1, table.num_rows + 1)))
     return ReadResult([n.strip().lower() for n in table.column_names])
@@ -124,9 +131,13 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             continue
         row = {}
         for key, value in obj.items():
-            lowered = str(key).strip().lower()
-            names.setdefault(lowered, len(names))
-            row[lowered] = _json_value_as_text(value)
+            name = base = str(key).strip().lower()
+            suffix = 0
+            while name in row:
+                suffix += 1
+                name = f"{base}_{suffix}"
+            names.setdefault(name, len(names))
+            row[name] = _json_value_as_text(value)
         records.append((number, row))
     ordered = sorted(names, key=names.get)
     columns = [pa.array([row.get(name) for _, row in records], pa.string()) for name in ordered]

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 _TEXT = re.compile(r"(?:^|\s)text:", re.IGNORECASE)
+_KEYS = r"(?:id|sub|dlvrd|submit[\s_]*date|done[\s_]*date|stat|err|text)\s*:"
 _FIELDS = {
-    "id": re.compile(r"(?:^|\s)id:\s*(\S+)", re.IGNORECASE),
-    "stat": re.compile(r"(?:^|\s)stat:\s*(\S+)", re.IGNORECASE),
-    "err": re.compile(r"(?:^|\s)err:\s*(\S+)", re.IGNORECASE),
-    "submit": re.compile(r"(?:^|\s)submit[ _]*date:\s*(\S+)", re.IGNORECASE),
-    "done": re.compile(r"(?:^|\s)done[ _]*date:\s*(\S+)", re.IGNORECASE),
+    name: re.compile(rf"(?:^|\s){key}:\s*(?!{_KEYS})(\S+)", re.IGNORECASE)
+    for name, key in (("id", "id"), ("stat", "stat"), ("err", "err"),
+                      ("submit", r"submit[\s_]*date"), ("done", r"done[\s_]*date"))
 }
 _DATE_FORMATS = {10: "%y%m%d%H%M", 12: "%y%m%d%H%M%S", 14: "%Y%m%d%H%M%S"}
 

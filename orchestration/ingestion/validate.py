@@ -31,8 +31,12 @@ def _parse_expr(kind: str, value: str) -> str:
         "upper": f"upper({value})",
         "lower": f"lower({value})",
         "phone": "null",  # filled from the phone map
-        "timestamp": f"cast(try_cast({value} as timestamptz) as timestamp)",
-        "int": f"try_cast({value} as integer)",
+        # A date first: DuckDB would also read 'epoch' or 'infinity' as timestamps.
+        "timestamp": (f"case when regexp_matches({value}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                      f"then cast(try_cast({value} as timestamptz) as timestamp) end"),
+        # Whole numbers only: DuckDB would round '3.7' to 4.
+        "int": (f"case when regexp_full_match({value}, '[+-]?[0-9]+([.]0*)?') "
+                f"then try_cast(split_part({value}, '.', 1) as integer) end"),
         "money": f"try_cast({value} as decimal(18, 2))",
         "bool": (f"case when lower({value}) in {_TRUE} then true "
                  f"when lower({value}) in {_FALSE} then false end"),
@@ -53,7 +57,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
     for i, name in enumerate(columns):
         first_position.setdefault(name, i)
     missing = [c for c in spec.required_columns if c not in first_position]
-    if missing:
+    if missing and columns:
         raise MissingColumnError(", ".join(missing))
     known = {c.name for c in spec.columns}
     extra_positions = [i for i, n in enumerate(columns) if n not in known or first_position[n] != i]
@@ -128,8 +132,8 @@ def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str]) -
     """Distinct (number, region) pairs of the file, normalised once each in Python."""
     con.execute(
         "create or replace temp table account_regions as "
-        "select account_id, coalesce(arg_max(default_region, coalesce(updated_at, "
-        "'-infinity'::timestamp) ), ?) as default_region "
+        "select account_id, coalesce(first(default_region order by updated_at desc nulls last, "
+        "_source_file desc, _row_number desc), ?) as default_region "
         "from raw.accounts where _load_id in (select load_id from raw.load_log where is_current) "
         "group by account_id",
         [DEFAULT_REGION],
