@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from orchestration.generate.cli import add_arguments as add_generate_arguments
 from orchestration.paths import default_landing, default_warehouse
 
 
@@ -47,18 +48,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from orchestration.generate import generate
 
     print(f"Generating about {args.messages:,} messages over {args.days} days into {args.out}", file=sys.stderr)
-    result = generate(args.out, seed=args.seed, messages=args.messages, days=args.days,
-                      start_date=args.start_date,
-                      progress=lambda msg: print(f"  {msg}", file=sys.stderr))
-    for key, value in result.items():
-        print(f"  {key}: {value}", file=sys.stderr)
+    try:
+        result = generate(args.out, seed=args.seed, messages=args.messages, days=args.days,
+                          start_date=args.start_date, overwrite=args.overwrite,
+                          progress=None if args.quiet else lambda msg: print(f"  {msg}", file=sys.stderr))
+    except FileExistsError as exc:
+        print(f"mmsreport generate: {exc} (use --overwrite to replace the generated folders)", file=sys.stderr)
+        return 2
+    rows = ", ".join(f"{entity} {count:,}" for entity, count in result["rows"].items())
+    print(f"Wrote {result['files_written']:,} files in {result['elapsed_seconds']:.1f} s: {rows}; "
+          f"{result['bad_rows_total']} deliberately bad rows", file=sys.stderr)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     landing, warehouse = default_landing(), default_warehouse()
-    gen = argparse.Namespace(out=landing, seed=42, messages=5000, days=7, start_date=date(2026, 11, 1))
-    cmd_generate(gen)
+    if landing.is_dir() and any(landing.iterdir()):
+        print(f"Using the landing data already in {landing}", file=sys.stderr)
+    else:
+        gen = argparse.Namespace(out=landing, seed=42, messages=5000, days=7, start_date=date(2026, 11, 1),
+                                 overwrite=False, quiet=True)
+        if cmd_generate(gen) != 0:
+            return 1
     code = cmd_run(argparse.Namespace(landing=landing, warehouse=warehouse, var=[], full_refresh=False))
     if warehouse.exists():
         cmd_report(argparse.Namespace(warehouse=warehouse, campaign=None))
@@ -99,11 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     gen = sub.add_parser("generate", help="write realistic synthetic landing data")
-    gen.add_argument("--out", type=_path, default=default_landing())
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--messages", type=int, default=5000, help="approximate number of messages")
-    gen.add_argument("--days", type=int, default=7)
-    gen.add_argument("--start-date", type=date.fromisoformat, default=date(2026, 11, 1))
+    add_generate_arguments(gen)
     gen.set_defaults(func=cmd_generate)
 
     demo = sub.add_parser("demo", help="generate, run and print the campaign report (./data)")

@@ -53,15 +53,18 @@ def campaign_list(con: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()
     if not rows:
         return ["No campaigns yet."]
-    delivery = [[_short(f"{r[1]} ({r[0]})", 24), r[2], _fmt(r[3], "time"), _fmt(r[4]), _fmt(r[5]), _fmt(r[6]),
-                 _fmt(r[7]), _fmt(r[8]), _fmt(r[9], "rate")] for r in rows]
-    revenue = [[_short(f"{r[1]} ({r[0]})", 24), _fmt(r[10], "rate"), _fmt(r[11]), _fmt(r[12], "money"),
-                _fmt(r[13]), _fmt(r[14], "money"), _fmt(r[15]), r[16] or ""] for r in rows]
+    campaigns = [[r[0], _short(r[1], 30), r[2], _fmt(r[3], "time")] for r in rows]
+    delivery = [[r[0], _fmt(r[4]), _fmt(r[5]), _fmt(r[6]), _fmt(r[7]), _fmt(r[8]), _fmt(r[9], "rate")]
+                for r in rows]
+    revenue = [[r[0], _fmt(r[10], "rate"), _fmt(r[11]), _fmt(r[12], "money"), _fmt(r[13]), _fmt(r[14], "money"),
+                _fmt(r[15]), r[16] or ""] for r in rows]
     out = [f"SMS/MMS campaigns ({len(rows)})", ""]
-    out += _table(["Campaign", "Type", "Last sent", "Sent", "Deliv.", "Segm.", "Clicks", "Uniq.", "CTR"],
-                  delivery, left=3)
-    out += ["", "Revenue (advanced revenue attribution, account currency)", ""]
-    out += _table(["Campaign", "Conv.", "Orders", "Revenue", "Assist.", "Assist. rev.", "Unsub.", "Cur."],
+    out += _table(["Campaign", "Name", "Type", "Last sent"], campaigns, left=4)
+    out += ["", "Delivery and clicks", ""]
+    out += _table(["Campaign", "Sent", "Delivered", "Segments", "Clicks", "Uniq. clickers", "Click/deliv."],
+                  delivery)
+    out += ["", "Revenue (advanced revenue attribution, in the account's currency)", ""]
+    out += _table(["Campaign", "Conv.", "Orders", "Revenue", "Assisted", "Assisted rev.", "Unsubs", "Cur."],
                   revenue)
     return out
 
