@@ -188,3 +188,16 @@ def test_an_account_version_tie_goes_to_the_file_sorting_last(landing, con):
     _contacts(landing, [["k1", "a1", "07911 123456"]])
     load(con, landing, "accounts", "contacts")
     assert _phones(con) == {"k1": "+447911123456"}
+
+
+def test_a_number_repeated_in_a_file_gives_each_row_once(landing, con):
+    """Regression: repeated numbers once made the phone map join duplicate rows (and rejects)."""
+    write_csv(landing, "orders", "orders.csv",
+              ["order_id", "account_id", "phone_number", "ordered_at", "revenue"],
+              [["o1", "a_gb", "07911 123456", "2026-11-27T10:00:00Z", "10.00"],
+               ["o2", "a_gb", "07911 123456", "2026-11-27T11:00:00Z", "12.00"],
+               ["o3", "a_gb", "07911 123456", "yesterday", "12.00"],
+               ["o4", "a_gb", "07911 123456", "yesterday", "12.00"]])
+    load(con, landing, "orders")
+    assert sorted(r["order_id"] for r in query(con, "select order_id from raw.orders")) == ["o1", "o2"]
+    assert [r["row_number"] for r in rejected_rows(con, "orders")] == [3, 4]

@@ -148,7 +148,7 @@ def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str]) -
         f"select {name} as raw_phone, _region as region from cleaned_rows where {name} is not null"
         for name in phone_columns
     )
-    pairs = con.execute(union).fetchall()
+    pairs = con.execute(f"select distinct raw_phone, region from ({union})").fetchall()
     staged = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
         "raw_phone": pa.array([p for p, _ in pairs], pa.string()),
         "region": pa.array([r for _, r in pairs], pa.string()),

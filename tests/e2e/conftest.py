@@ -1,0 +1,81 @@
+"""End-to-end fixtures: generated landing data, built by the real `mmsreport` command.
+
+One landing folder per test session; one warehouse per set of dbt variables,
+built once and shared by the tests that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.reference.landing import read_landing
+
+MMSREPORT = str(Path(sys.executable).parent / "mmsreport")
+SEED, MESSAGES, DAYS = 7, 3000, 6
+
+
+def run_mmsreport(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed command, as a user runs it: another working directory, a non-UTC zone."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MMSREPORT_", "DAGSTER_"))}
+    env.update({"TZ": "America/New_York", "XDG_STATE_HOME": str(cwd / "state")})
+    env.update(env_extra or {})
+    return subprocess.run([MMSREPORT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def e2e_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def landing(e2e_root) -> Path:
+    out = e2e_root / "landing"
+    result = run_mmsreport("generate", "--out", str(out), "--seed", str(SEED), "--messages", str(MESSAGES),
+                           "--days", str(DAYS), "--quiet", cwd=e2e_root)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def reference_landing(landing):
+    return read_landing(landing)
+
+
+_built: dict[tuple, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def build(e2e_root, landing):
+    """build(**vars) -> path of a warehouse built from the landing data with those dbt vars."""
+
+    def _build(**dbt_vars) -> Path:
+        key = tuple(sorted(dbt_vars.items()))
+        if key not in _built:
+            name = "_".join(f"{k}-{v}" for k, v in key) or "default"
+            warehouse = e2e_root / "warehouses" / f"{name}.duckdb"
+            args = ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+            for k, v in key:
+                args += ["--var", f"{k}={v}"]
+            result = run_mmsreport(*args, cwd=e2e_root)
+            assert result.returncode == 0, result.stdout + result.stderr
+            _built[key] = warehouse
+        return _built[key]
+
+    yield _build
+    _built.clear()
+    shutil.rmtree(e2e_root / "warehouses", ignore_errors=True)
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        cursor = con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
