@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.paths import dagster_home, log_dir
+from orchestration.publish.warehouse import working_path
 
 KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
               "pending_expiry_hours", "run_at"}
@@ -82,7 +83,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
             for e in failures if e.step_failure_data and e.step_failure_data.error
         ) or "the Dagster run failed"
-    _collect_load_stats(warehouse, started_at, summary)
+    _collect_load_stats(working_path(warehouse), started_at, summary)
     _collect_dbt_results(summary, started_at)
     return summary
 

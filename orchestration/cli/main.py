@@ -10,6 +10,7 @@ from pathlib import Path
 
 from orchestration.generate.cli import add_arguments as add_generate_arguments
 from orchestration.paths import default_landing, default_warehouse
+from orchestration.publish.warehouse import WarehouseBusyError, WarehouseLock
 
 
 def _configure_progress(verbose: bool) -> None:
@@ -39,7 +40,12 @@ def cmd_run(args: argparse.Namespace) -> int:
               "(create it, or generate data with `mmsreport generate --out DIR`)", file=sys.stderr)
         return 2
     print(f"Building {args.warehouse} from {args.landing}", file=sys.stderr)
-    summary = run_build(args.landing, args.warehouse, dbt_vars, full_refresh=args.full_refresh)
+    try:
+        with WarehouseLock(args.warehouse):
+            summary = run_build(args.landing, args.warehouse, dbt_vars, full_refresh=args.full_refresh)
+    except WarehouseBusyError as exc:
+        print(f"mmsreport run: {exc}", file=sys.stderr)
+        return 3
     print_run_summary(summary)
     return 0 if summary.success and not summary.failed_files else 1
 

@@ -40,8 +40,13 @@ class DbtBuildConfig(Config):
 @dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=LayerTranslator())
 def dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource,
                warehouse: WarehouseResource):
+    with warehouse.writing() as database:
+        yield from _build(context, config, dbt, warehouse, database)
+
+
+def _build(context, config, dbt, warehouse, database):
     # The repo-local profile reads the warehouse path from the environment.
-    os.environ["MMSREPORT_WAREHOUSE"] = warehouse.warehouse_path
+    os.environ["MMSREPORT_WAREHOUSE"] = str(database)
     args = ["build", "--vars", json.dumps(warehouse.dbt_vars)]
     if config.full_refresh:
         args.append("--full-refresh")

@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from orchestration.defs.resources import WarehouseResource
 from orchestration.ingestion.entities import SPECS
 from orchestration.ingestion.loader import FileOutcome, connect, load_entity
+from orchestration.publish.warehouse import prepare_working_copy
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -34,12 +35,14 @@ def build_raw_asset(entity: str):
         kinds={"duckdb", "python"},
     )
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        con = connect(warehouse.warehouse_path)
-        try:
-            summary = load_entity(con, warehouse.landing_dir, entity, progress=_report)
-            total_rows = con.execute(f"select count(*) from raw.{entity}").fetchone()[0]
-        finally:
-            con.close()  # dbt opens the file next: one writer at a time
+        with warehouse.writing() as database:
+            prepare_working_copy(warehouse.published, database)
+            con = connect(database)
+            try:
+                summary = load_entity(con, warehouse.landing_dir, entity, progress=_report)
+                total_rows = con.execute(f"select count(*) from raw.{entity}").fetchone()[0]
+            finally:
+                con.close()  # dbt opens the file next: one writer at a time
         for failure in summary.failures:
             context.log.error(failure.error)
         return MaterializeResult(metadata={

@@ -1,13 +1,20 @@
 """Configuration shared by every asset: where the landing zone and warehouse are."""
 
-
 import json
+from contextlib import contextmanager
+from pathlib import Path
 
 from dagster import ConfigurableResource
 
+from orchestration.publish.warehouse import WarehouseLock, working_path
+
 
 class WarehouseResource(ConfigurableResource):
-    """Landing folder, warehouse file and dbt variables (SPEC §10)."""
+    """Landing folder, published warehouse file and dbt variables (SPEC §10).
+
+    Assets write to the working database beside the published file; the publish
+    asset copies it into place once everything is built and tested.
+    """
 
     landing_dir: str
     warehouse_path: str
@@ -16,3 +23,17 @@ class WarehouseResource(ConfigurableResource):
     @property
     def dbt_vars(self) -> dict:
         return json.loads(self.dbt_vars_json)
+
+    @property
+    def published(self) -> Path:
+        return Path(self.warehouse_path)
+
+    @property
+    def working(self) -> Path:
+        return working_path(self.published)
+
+    @contextmanager
+    def writing(self):
+        """One writer at a time on the working database, across runs and processes."""
+        with WarehouseLock(self.published, wait=True, suffix=".writer.lock"):
+            yield self.working

@@ -63,6 +63,7 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse with UTC session time and the raw schema in place."""
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
+    os.chmod(warehouse, 0o600)  # phone numbers live in raw: owner only
     con.execute("set TimeZone = 'UTC'")
     ensure_raw_schema(con)
     return con

@@ -1,0 +1,114 @@
+"""Safe publishing for BI readers: build in a working copy, publish by atomic rename.
+
+`--warehouse FILE` names the *published* warehouse that analysts and BI tools
+open read-only. Every run builds in a working database next to it
+(`FILE.work`), and only after the load, the dbt build and its tests succeeded
+is the working database checkpointed, copied next to FILE and renamed over it.
+On Linux a rename never disturbs a reader: connections already open keep the
+previous file (a consistent state) until they close, new connections see the new
+one, and nobody ever sees a half-built warehouse. A failed run publishes nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+def working_path(published: Path) -> Path:
+    return published.with_name(published.name + ".work")
+
+
+def prepare_working_copy(published: Path, working: Path) -> None:
+    """Start the working database from the published one when it has none yet."""
+    if working.exists() or not published.exists():
+        return
+    _copy_atomically(published, working)
+
+
+def checkpoint(database: Path) -> None:
+    """Fold the write-ahead log into the database file, so the file alone is complete."""
+    with duckdb.connect(str(database)) as con:
+        con.execute("checkpoint")
+
+
+def publish(working: Path, published: Path) -> None:
+    """Replace the published warehouse by the working one, atomically."""
+    checkpoint(working)
+    _copy_atomically(working, published)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp_name)
+        with open(tmp_name, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o600)  # phone numbers live in raw: owner only
+        os.replace(tmp_name, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class WarehouseLock:
+    """An exclusive lock on a warehouse for one whole run (a lock file beside it).
+
+    `wait=False` raises WarehouseBusyError at once, naming the holder; `wait=True` blocks.
+    The operating system releases the lock when the process dies, so a killed run
+    never leaves a stale lock behind.
+    """
+
+    def __init__(self, published: Path, wait: bool = False, suffix: str = ".lock"):
+        self.path = published.with_name(published.name + suffix)
+        self.wait = wait
+        self._handle = None
+
+    def __enter__(self) -> WarehouseLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")  # noqa: SIM115 - held for the lock's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise WarehouseBusyError(
+                f"another run is building {self.path.name.removesuffix('.lock')} ({holder}); "
+                "wait for it to finish and run again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._handle:
+            self._handle.seek(0)
+            self._handle.truncate()
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
