@@ -1,0 +1,17 @@
+{#- Column types used by mart contracts, spelled per adapter. -#}
+
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro type_money() -%}
+    decimal(18, 2)
+{%- endmacro %}

@@ -1,0 +1,42 @@
+with
+
+campaign_contacts as (
+    select * from {{ ref('int_campaign_contacts_classified') }}
+),
+
+campaigns as (
+    select * from {{ ref('stg_raw__campaigns') }}
+),
+
+clicks as (
+    select * from {{ ref('int_clicks_matched') }}
+),
+
+clicks_per_campaign_contact as (
+    select
+        campaign_id,
+        contact_id,
+        count(*) as clicks
+    from clicks
+    where is_message_known
+    group by campaign_id, contact_id
+),
+
+final as (
+    select
+        campaign_contacts.campaign_id,
+        campaign_contacts.contact_id,
+        campaigns.account_id,
+        campaign_contacts.delivery_status,
+        cast(campaign_contacts.messages as {{ dbt.type_bigint() }}) as messages,
+        cast(coalesce(clicks_per_campaign_contact.clicks, 0) as {{ dbt.type_bigint() }}) as clicks
+    from campaign_contacts
+    left join campaigns
+        on campaign_contacts.campaign_id = campaigns.campaign_id
+    left join clicks_per_campaign_contact
+        on
+            campaign_contacts.campaign_id = clicks_per_campaign_contact.campaign_id
+            and campaign_contacts.contact_id = clicks_per_campaign_contact.contact_id
+)
+
+select * from final

@@ -1,0 +1,50 @@
+with
+
+statuses as (
+    select * from {{ ref('int_messages_classified') }}
+),
+
+segments as (
+    select * from {{ ref('int_messages_segmented') }}
+),
+
+campaigns as (
+    select * from {{ ref('stg_raw__campaigns') }}
+),
+
+clicks as (
+    select * from {{ ref('int_clicks_matched') }}
+),
+
+clicks_per_message as (
+    select
+        message_id,
+        count(*) as clicks
+    from clicks
+    where is_message_known
+    group by message_id
+),
+
+final as (
+    select
+        statuses.message_id,
+        statuses.campaign_id,
+        campaigns.account_id,
+        statuses.contact_id,
+        campaigns.message_type,
+        statuses.sent_at,
+        statuses.delivery_status,
+        statuses.status_at,
+        statuses.error_code,
+        segments.segments,
+        cast(coalesce(clicks_per_message.clicks, 0) as {{ dbt.type_bigint() }}) as clicks
+    from statuses
+    inner join segments
+        on statuses.message_id = segments.message_id
+    left join campaigns
+        on statuses.campaign_id = campaigns.campaign_id
+    left join clicks_per_message
+        on statuses.message_id = clicks_per_message.message_id
+)
+
+select * from final

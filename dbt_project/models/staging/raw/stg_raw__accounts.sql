@@ -1,0 +1,49 @@
+with
+
+load_log as (
+    select * from {{ source('raw', 'load_log') }}
+),
+
+accounts as (
+    select * from {{ source('raw', 'accounts') }}
+),
+
+current_loads as (
+    select load_id
+    from load_log
+    where status = 'loaded' and is_current
+),
+
+current_rows as (
+    select *
+    from accounts
+    where _load_id in (select current_loads.load_id from current_loads)
+),
+
+versions_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by account_id
+            order by {{ latest_version_first() }}
+        ) as version_rank
+    from current_rows
+),
+
+final as (
+    select
+        account_id,
+        name as account_name,
+        coalesce(currency, 'GBP') as currency,
+        coalesce(default_region, 'GB') as default_region,
+        coalesce(hard_bounce_suppression, true) as hard_bounce_suppression,
+        attribution_window_hours,
+        updated_at,
+        _load_id,
+        _source_file,
+        _row_number
+    from versions_ranked
+    where version_rank = 1
+)
+
+select * from final

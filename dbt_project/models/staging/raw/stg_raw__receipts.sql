@@ -1,0 +1,88 @@
+{#- One row per receipt row of the current file versions: raw.receipts and
+    the parsed SMPP receipts (provider smpp) together. Exact repeats are
+    dropped in int_receipts_mapped, once the message is resolved: a repeat may
+    name the message by message_id in one file and by provider +
+    provider_message_id in another, which only a join can tell. -#}
+
+with
+
+load_log as (
+    select * from {{ source('raw', 'load_log') }}
+),
+
+receipts as (
+    select * from {{ source('raw', 'receipts') }}
+),
+
+smpp_receipts as (
+    select * from {{ source('raw', 'smpp_receipts') }}
+),
+
+current_loads as (
+    select load_id
+    from load_log
+    where status = 'loaded' and is_current
+),
+
+current_receipts as (
+    select
+        'receipts' as source_entity,
+        message_id,
+        lower(provider) as provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        _load_id,
+        _source_file,
+        _row_number
+    from receipts
+    where _load_id in (select current_loads.load_id from current_loads)
+),
+
+current_smpp_receipts as (
+    select
+        'smpp_receipts' as source_entity,
+        cast(null as {{ dbt.type_string() }}) as message_id,
+        'smpp' as provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        cast(null as {{ dbt.type_timestamp() }}) as received_at,
+        _load_id,
+        _source_file,
+        _row_number
+    from smpp_receipts
+    where _load_id in (select current_loads.load_id from current_loads)
+),
+
+unioned as (
+    select * from current_receipts
+    union all
+    select * from current_smpp_receipts
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            'source_entity', "':'",
+            'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
+            'cast(_row_number as ' ~ dbt.type_string() ~ ')'
+        ]) }} as receipt_key,
+        message_id,
+        provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        source_entity,
+        _load_id,
+        _source_file,
+        _row_number
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,63 @@
+with
+
+load_log as (
+    select * from {{ source('raw', 'load_log') }}
+),
+
+unsubscribes as (
+    select * from {{ source('raw', 'unsubscribes') }}
+),
+
+current_loads as (
+    select load_id
+    from load_log
+    where status = 'loaded' and is_current
+),
+
+current_rows as (
+    select
+        account_id,
+        contact_id,
+        {{ phone_number_hash('phone_number') }} as phone_number_hash,
+        unsubscribed_at,
+        keyword,
+        _load_id,
+        _source_file,
+        _row_number
+    from unsubscribes
+    where _load_id in (select current_loads.load_id from current_loads)
+),
+
+{# Exact repeats (same account, contact or number, and time) count once.
+    Repeats naming the same person once by contact_id and once by number can
+    only be found after resolving the number to a contact (intermediate). #}
+repeats_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by account_id, contact_id, phone_number_hash, unsubscribed_at
+            order by {{ first_loaded_first() }}
+        ) as repeat_rank
+    from current_rows
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            "'unsubscribes:'",
+            'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
+            'cast(_row_number as ' ~ dbt.type_string() ~ ')'
+        ]) }} as unsubscribe_key,
+        account_id,
+        contact_id,
+        phone_number_hash,
+        unsubscribed_at,
+        keyword,
+        _load_id,
+        _source_file,
+        _row_number
+    from repeats_ranked
+    where repeat_rank = 1
+)
+
+select * from final

@@ -1,0 +1,31 @@
+{#- PII rule (SPEC §9): no raw phone number outside the raw schema. Fails for
+    every column named like a phone number that is not a hash or a mask. -#}
+-- depends_on: {{ ref('stg_raw__contacts') }}
+-- depends_on: {{ ref('stg_raw__orders') }}
+-- depends_on: {{ ref('stg_raw__unsubscribes') }}
+-- depends_on: {{ ref('dim_contacts') }}
+-- depends_on: {{ ref('fct_campaign_overview') }}
+-- depends_on: {{ ref('orphan_receipts') }}
+-- depends_on: {{ ref('orphan_clicks') }}
+-- depends_on: {{ ref('unmapped_statuses') }}
+
+with
+
+warehouse_columns as (
+    select * from information_schema.columns
+),
+
+final as (
+    select
+        table_schema,
+        table_name,
+        column_name
+    from warehouse_columns
+    where
+        lower(table_schema) in ('staging', 'intermediate', 'marts', 'audit')
+        and (lower(column_name) like '%phone%' or lower(column_name) like '%msisdn%')
+        and lower(column_name) not like '%\_hash' escape '\'
+        and lower(column_name) not like '%\_masked' escape '\'
+)
+
+select * from final
