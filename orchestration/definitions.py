@@ -1,17 +1,19 @@
 """The one Dagster Definitions object: raw loaders, dbt assets, the build job and its schedule.
 
-`dagster dev` loads `defs` (configured from MMSREPORT_LANDING / MMSREPORT_WAREHOUSE);
+`dagster dev` loads `defs` (configured from MMSREPORT_LANDING, MMSREPORT_WAREHOUSE, MMSREPORT_VARS);
 `mmsreport run` builds the same definitions with its own arguments.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.automation import landing_sensor, nightly_schedule
 from orchestration.defs.dbt_assets import dbt_models
 from orchestration.defs.dbt_project import dbt_executable, dbt_project
 from orchestration.defs.publish_assets import published_warehouse
@@ -29,19 +31,13 @@ build_job = define_asset_job(
     executor_def=in_process_executor,
 )
 
-nightly_schedule = ScheduleDefinition(
-    name="nightly_build",
-    job=build_job,
-    cron_schedule="0 2 * * *",
-    execution_timezone="UTC",
-)
-
 
 def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = None) -> Definitions:
     return Definitions(
         assets=[*raw_assets, dbt_models, published_warehouse],
         jobs=[build_job],
-        schedules=[nightly_schedule],
+        schedules=[nightly_schedule(build_job)],
+        sensors=[landing_sensor(build_job)],
         resources={
             "warehouse": WarehouseResource(
                 landing_dir=str(landing),
@@ -53,4 +49,10 @@ def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = No
     )
 
 
-defs = build_definitions(default_landing(), default_warehouse())
+def vars_from_environment() -> dict:
+    """dbt variables for `dagster dev` and the daemon: MMSREPORT_VARS as a JSON object."""
+    raw = os.environ.get("MMSREPORT_VARS", "").strip()
+    return json.loads(raw) if raw else {}
+
+
+defs = build_definitions(default_landing(), default_warehouse(), vars_from_environment())

@@ -8,7 +8,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 echo "== ruff"
-.venv/bin/ruff check orchestration tests bench
+.venv/bin/ruff check .
 echo "== dagster definitions validate"
 root=$(pwd)
 (cd /tmp && "$root/.venv/bin/dagster" definitions validate -m orchestration.definitions)
