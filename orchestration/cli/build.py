@@ -34,6 +34,19 @@ class RunSummary:
     log_file: Path | None = None
 
 
+_CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive")}
+_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0}
+
+
+def _check_var(name: str, value) -> None:
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ValueError(f"{name} must be one of {', '.join(_CHOICES[name])}, got {value!r}")
+    if name in _NUMBERS and value is not None and (not isinstance(value, int) or value < _NUMBERS[name]):
+        raise ValueError(f"{name} must be a whole number of at least {_NUMBERS[name]}, got {value!r}")
+    if name in _NUMBERS and value is None and name != "pending_expiry_hours":
+        raise ValueError(f"{name} cannot be off")
+
+
 def parse_vars(pairs: list[str]) -> dict:
     """`NAME=VALUE` pairs -> dbt vars; numbers become numbers, `null`/`off` become null."""
     parsed = {}
@@ -51,6 +64,7 @@ def parse_vars(pairs: list[str]) -> dict:
             parsed[name] = int(value)
         else:
             parsed[name] = value
+        _check_var(name, parsed[name])
     return parsed
 
 

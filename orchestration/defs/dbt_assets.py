@@ -82,6 +82,7 @@ def _failed_nodes(invocation) -> list[str]:
     try:
         results = invocation.get_artifact("run_results.json").get("results", [])
     except Exception:  # noqa: BLE001 - no artifact when dbt failed before running anything
-        return ["see the dbt log"]
+        error = invocation.get_error()
+        return [str(error).strip().splitlines()[-1] if error else "see the dbt log"]
     failed = [f"{r['unique_id']} ({r['status']})" for r in results if r["status"] in ("error", "fail")]
     return failed or ["see the dbt log"]

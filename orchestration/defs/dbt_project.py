@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -38,11 +40,16 @@ def ensure_manifest() -> Path:
     manifest = dbt_project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
         return manifest
-    result = subprocess.run(
-        [dbt_executable(), "parse", "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
-         "--target-path", str(dbt_project.target_path), "--quiet"],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    target = Path(dbt_project.target_path)
+    target.mkdir(parents=True, exist_ok=True)
+    # Parse into a private folder, then rename: two processes starting at once never see half a manifest.
+    with tempfile.TemporaryDirectory(prefix=".parse-", dir=target) as scratch:
+        result = subprocess.run(
+            [dbt_executable(), "parse", "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
+             "--target-path", scratch, "--log-path", scratch, "--quiet"],
+            cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+        os.replace(Path(scratch) / "manifest.json", manifest)
     return manifest
