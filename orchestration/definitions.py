@@ -16,6 +16,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.defs.automation import landing_sensor, nightly_schedule
 from orchestration.defs.dbt_assets import dbt_models
 from orchestration.defs.dbt_project import dbt_executable, dbt_project
+from orchestration.defs.export_assets import suppressions_export
 from orchestration.defs.publish_assets import published_warehouse
 from orchestration.defs.raw_assets import raw_assets
 from orchestration.defs.resources import WarehouseResource
@@ -34,7 +35,7 @@ build_job = define_asset_job(
 
 def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = None) -> Definitions:
     return Definitions(
-        assets=[*raw_assets, dbt_models, published_warehouse],
+        assets=[*raw_assets, dbt_models, published_warehouse, suppressions_export],
         jobs=[build_job],
         schedules=[nightly_schedule(build_job)],
         sensors=[landing_sensor(build_job)],

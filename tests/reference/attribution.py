@@ -10,7 +10,9 @@ from tests.reference.delivery import NOT_SENT
 from tests.reference.landing import Landing, latest_versions
 
 
-def _contact_for(row: dict, contacts: dict[str, dict]) -> str | None:
+def contact_for(row: dict, contacts: dict[str, dict]) -> str | None:
+    """The contact of an order or unsubscribe: its contact_id, else the contact of its (normalised)
+    phone number in its account; several contacts sharing the number -> the smallest contact_id."""
     if row.get("contact_id"):
         return row["contact_id"]
     matches = sorted(c["contact_id"] for c in contacts.values()
@@ -37,7 +39,7 @@ def attribute(landing: Landing, delivery: dict, *, window_hours: int = 120, mode
         if (order.get("currency") or account_currency) != account_currency:
             mismatches.append(order["order_id"])
             continue
-        contact_id = _contact_for(order, contacts)
+        contact_id = contact_for(order, contacts)
         if contact_id is None:
             continue
         window = account.get("attribution_window_hours")
@@ -82,7 +84,7 @@ def credit_unsubscribes(landing: Landing, delivery: dict) -> dict[str, int]:
             sends[m["contact_id"]].append((m["sent_at"], m["campaign_id"]))
     seen, credited = set(), defaultdict(int)
     for row in landing.rows["unsubscribes"]:
-        contact_id = _contact_for(row, contacts)
+        contact_id = contact_for(row, contacts)
         key = (row["account_id"], contact_id or row.get("phone_number"), row["unsubscribed_at"])
         if key in seen:
             continue

@@ -16,6 +16,14 @@ campaign_contacts as (
     select * from {{ ref('fct_campaign_contacts') }}
 ),
 
+order_attributions as (
+    select * from {{ ref('fct_order_attribution') }}
+),
+
+unsubscribes as (
+    select * from {{ ref('int_unsubscribes_credited') }}
+),
+
 message_counts as (
     select
         campaign_id,
@@ -51,25 +59,27 @@ click_counts as (
     group by campaign_id
 ),
 
-{# Revenue attribution (SPEC §7) is wired in by replacing this CTE with an
-    aggregate of fct_order_attribution per campaign_id (same columns). #}
+{# SPEC §6-§7: per campaign, the orders it is the direct touch of and the
+    orders it assisted, each with the order's full revenue. #}
 order_attribution as (
     select
-        cast(null as {{ dbt.type_string() }}) as campaign_id,
-        0 as direct_orders,
-        cast(0 as {{ type_money() }}) as direct_revenue,
-        0 as assisted_orders,
-        cast(0 as {{ type_money() }}) as assisted_revenue
-    where 1 = 0
+        campaign_id,
+        sum(case when is_direct then 1 else 0 end) as direct_orders,
+        sum(direct_revenue) as direct_revenue,
+        sum(case when is_direct then 0 else 1 end) as assisted_orders,
+        sum(assisted_revenue) as assisted_revenue
+    from order_attributions
+    group by campaign_id
 ),
 
-{# Unsubscribe crediting (SPEC §7) is wired in by replacing this CTE with a
-    count per campaign_id of the credited unsubscribes. #}
+{# SPEC §7: unsubscribes credited to the last campaign sent before them. #}
 unsubscribe_counts as (
     select
-        cast(null as {{ dbt.type_string() }}) as campaign_id,
-        0 as unsubscribes
-    where 1 = 0
+        campaign_id,
+        count(*) as unsubscribes
+    from unsubscribes
+    where is_credited
+    group by campaign_id
 ),
 
 joined as (

@@ -1,0 +1,139 @@
+"""The benchmark harness (bench/, issue 7) end to end at a tiny size."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bench import dbtlog, run_bench
+from bench.measure import run_measured
+
+# Stands in for `mmsreport run`: builds the marts with the baseline script and prints
+# the product's progress lines, so the harness is tested in seconds, whatever state
+# the dbt project is in.
+FAKE_RUN = textwrap.dedent("""
+    import argparse, shutil, sys
+    from pathlib import Path
+    from bench.baseline import run
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command")
+    parser.add_argument("--landing", type=Path)
+    parser.add_argument("--warehouse", type=Path)
+    parser.add_argument("--full-refresh", action="store_true")
+    args = parser.parse_args()
+    print(f"Building {args.warehouse} from {args.landing}", file=sys.stderr)
+    for path in sorted(args.landing.rglob("*.csv"))[:3]:
+        print(f"  loaded {path}", file=sys.stderr)
+    print("dbt build (seeds, models and tests)...", file=sys.stderr)
+    work = args.warehouse.with_name(args.warehouse.name + ".work")
+    run(args.landing, work)
+    shutil.copyfile(work, args.warehouse)
+    print(f"published {args.warehouse}", file=sys.stderr)
+""")
+
+TABLE_ROWS = ("| T | B0 |", "| T | B1 |", "| T | B2 |", "| T | B3 |", "| T | B4 |")
+
+
+def _run_harness(tmp_path: Path, *extra: str) -> tuple[str, dict]:
+    results = tmp_path / "RESULTS.md"
+    code = run_bench.main([
+        "--size", "T=5000:5", "--sizes", "T", "--repeats", "1", "--warmup", "0",
+        "--workdir", str(tmp_path / "work"), "--results", str(results), "--retries", "0", *extra,
+    ])
+    assert code == 0
+    return results.read_text(), json.loads((tmp_path / "work" / "results.json").read_text())
+
+
+def test_harness_end_to_end_writes_every_row(tmp_path):
+    fake = tmp_path / "fake_run.py"
+    fake.write_text(FAKE_RUN)
+    text, results = _run_harness(tmp_path, "--run-cmd", f"{sys.executable} {fake} run")
+
+    for row in TABLE_ROWS:
+        assert row in text, f"missing {row!r} in RESULTS.md"
+    for section in ("## Machine", "## Versions", "## Data", "## Times", "## Ratios", "## Scaling", "## Targets",
+                    "## Disk", "## Where the time goes", "## Baseline against the product"):
+        assert section in text
+    for label in ("B2/B1 ≤ 1.5", "B3/B2 ≤ 0.10", "B4 ≤ 20 s", "peak RSS ≤ 4 GiB"):
+        assert label in text
+    assert "duckdb" in text and "dbt-core" in text and "dagster" in text
+
+    size = results["sizes"]["T"]
+    assert set(size["summary"]) == set(run_bench.BENCHMARKS)
+    for bench, summary in size["summary"].items():
+        assert summary["n"] == 1 and summary["failed"] == 0, bench
+        assert summary["median"] > 0 and summary["peak_rss"] > 0, bench
+    # B0 read every row the generator wrote.
+    assert size["details"]["B0"]["rows"] == sum(size["landing"]["rows"].values())
+    # The stand-in *is* the baseline, so the sanity check must agree exactly.
+    assert size["sanity"] and all(row["diff"] == 0 for row in size["sanity"])
+    assert size["nightly"]["new_files"] > 0 and size["nightly"]["history_days"] == 4
+    assert "**T**: 0 of" in text
+
+
+@pytest.mark.skipif(not os.environ.get("MMSREPORT_BENCH_REAL"),
+                    reason="set MMSREPORT_BENCH_REAL=1 to run the harness against the real `mmsreport run`")
+def test_harness_against_the_real_product(tmp_path):
+    text, results = _run_harness(tmp_path)
+    for row in TABLE_ROWS:
+        assert row in text
+    dbt = results["sizes"]["T"]["details"]["B2"][-1]["dbt"]
+    assert dbt["nodes"] > 0 and dbt["finished_seconds"]
+
+
+def test_measure_reports_time_memory_and_stderr_lines(tmp_path):
+    code = ("import sys, time; b = bytearray(64 * 2**20); print('hello'); "
+            "print('dbt build', file=sys.stderr); time.sleep(0.3); sys.exit(3)")
+    m = run_measured([sys.executable, "-c", code], log=tmp_path / "log.txt")
+    assert m.returncode == 3 and not m.ok
+    assert m.seconds >= 0.3
+    assert m.peak_rss >= 64 * 2**20
+    assert m.stdout.strip() == "hello"
+    assert [line for _, line in m.marks] == ["dbt build"]
+    assert "exit 3" in (tmp_path / "log.txt").read_text()
+
+
+def test_dbt_log_parsing_and_phases():
+    log = textwrap.dedent("""
+        Running with dbt=1.11.16
+        2 of 6 PASS stg_raw__accounts::stg_raw__accounts_defaults ................. [PASS in 0.27s]
+        4 of 6 OK created sql view model staging.stg_raw__accounts ................ [OK in 0.10s]
+        5 of 6 OK created sql table model intermediate.int_messages_classified .... [OK in 3.21s]
+        6 of 6 PASS not_null_stg_raw__accounts_account_id ......................... [PASS in 0.07s]
+        7 of 6 FAIL 2 unique_fct_messages_message_id .............................. [FAIL 2 in 0.50s]
+        1 of 6 OK loaded seed file staging.delivery_status_map .................... [INSERT 59 in 0.20s]
+
+        Finished running 1 seed, 1 table model in 0 hours 0 minutes and 4.50 seconds (4.50s).
+    """)
+    parsed = dbtlog.parse_dbt_log(log)
+    assert parsed["finished_seconds"] == 4.5
+    assert parsed["nodes"] == 6
+    assert parsed["slowest"][0]["name"] == "intermediate.int_messages_classified"
+    assert parsed["by_kind"]["table models"]["seconds"] == 3.21
+    assert parsed["by_kind"]["unit tests"]["nodes"] == 1
+    assert parsed["by_kind"]["data tests"]["nodes"] == 2
+    assert parsed["by_kind"]["seeds"]["nodes"] == 1
+    assert [n["name"] for n in parsed["not_ok"]] == ["unique_fct_messages_message_id"]
+
+    marks = [(1.0, "Building x"), (2.0, "  loaded a.csv"), (5.0, "dbt build (seeds, models and tests)..."),
+             (12.0, "published x")]
+    p = dbtlog.phases(marks, 13.0, 4.5)
+    assert p == {"start": 2.0, "load": 3.0, "dbt nodes": 4.5, "dbt overhead + publish": 2.5, "finish": 1.0,
+                 "total": 13.0}
+
+
+def test_load_breakdown_attributes_time_between_progress_lines():
+    marks = [(0.1, "Building w from l"), (9.0, "  loaded accounts/dt=2026-11-01/a.csv (4 rows, 0 rejected)"),
+             (9.5, "  loaded messages/dt=2026-11-01/m.csv.gz (100 rows, 1 rejected)"),
+             (10.5, "  loaded messages/dt=2026-11-02/m.parquet (50 rows, 0 rejected)"),
+             (11.0, "dbt build (seeds, models and tests)...")]
+    load = dbtlog.load_breakdown(marks)
+    assert load["by_entity"] == {"messages": {"files": 2, "rows": 150, "seconds": 1.5}}
+    assert load["by_format"]["csv.gz"] == {"files": 1, "rows": 100, "seconds": 0.5}
+    assert load["by_format"]["parquet"] == {"files": 1, "rows": 50, "seconds": 1.0}
