@@ -73,6 +73,7 @@ def test_harness_end_to_end_writes_every_row(tmp_path):
     assert size["details"]["B0"]["rows"] == sum(size["landing"]["rows"].values())
     # The stand-in *is* the baseline, so the sanity check must agree exactly.
     assert size["sanity"] and all(row["diff"] == 0 for row in size["sanity"])
+    assert all(row["only_product"] == 0 and row["only_baseline"] == 0 for row in size["sanity_rows"])
     assert size["nightly"]["new_files"] > 0 and size["nightly"]["history_days"] == 4
     assert "**T**: 0 of" in text
 

@@ -243,7 +243,7 @@ def test_nested_json_values_are_kept_as_json_text_in_extra(landing, con):
 
 @pytest.mark.parametrize("name", ["dup.csv", "dup.jsonl", "dup.parquet"])
 def test_two_columns_differing_only_in_case_first_wins_and_the_other_is_kept(landing, con, name):
-    # BUG (jsonl): the reader lower-cases keys into one dict, so the later key silently overwrites
+    # Regression (jsonl): the reader lower-cases keys into one dict, so the later key silently overwrites
     # the earlier one and its value is lost; CSV and Parquet keep the first and put the other in _extra.
     write_records(landing, "clicks", name, ["message_id", "Message_ID", "clicked_at"],
                   [["first", "second", "2026-11-27T09:15:00Z"]])
@@ -612,7 +612,7 @@ def test_rows_in_equals_loaded_plus_rejected_for_every_file(landing, con):
 
 
 def test_row_numbers_stay_with_their_rows_after_a_malformed_csv_line(landing, con):
-    # BUG: valid CSV rows are numbered with row_number() over the rows DuckDB kept, while
+    # Regression: valid CSV rows are numbered with row_number() over the rows DuckDB kept, while
     # malformed lines get DuckDB's file line number (header = line 1): rows after a malformed
     # line shift down by one and can collide with the malformed line's number.
     good = [["m1", "c1", "k1", "2026-11-27T09:15:00Z", "1"], ["m2", "c1", "k2", "2026-11-27T09:15:00Z", "1"],
@@ -640,7 +640,7 @@ def test_row_numbers_stay_with_their_rows_after_a_malformed_csv_line(landing, co
     ("m2,c1", "missing columns"),
 ], ids=["two-extra-fields", "three-missing-fields"])
 def test_a_malformed_csv_line_is_one_rejected_row(landing, con, line, problem):
-    # BUG: DuckDB's reject_errors has one entry per surplus/missing field of the line, and the
+    # Regression: DuckDB's reject_errors has one entry per surplus/missing field of the line, and the
     # reader turns each into a rejected row: the line is rejected 2 or 3 times (rows_rejected too).
     write_text(landing, "messages", "m.csv",
                csv_text(MSG_H, [MSG_OK1]) + line + "\n" + "m3,c1,k3,2026-11-27T09:15:00Z,\n")
@@ -661,7 +661,7 @@ def test_large_csv_keeps_file_order_in_row_numbers(landing, con):
 
 
 def test_non_integer_segments_are_rejected(landing, con):
-    # BUG: try_cast('3.7' as integer) rounds to 4 in DuckDB, so a non-integer count is silently accepted.
+    # Regression: try_cast('3.7' as integer) rounds to 4 in DuckDB, so a non-integer count is silently accepted.
     write_csv(landing, "messages", "m.csv", MSG_H, [["m1", "c1", "k1", "2026-11-27T09:15:00Z", "3.7"]])
     load(con, landing, "messages")
     assert raw_rows(con, "messages") == []
@@ -670,7 +670,7 @@ def test_non_integer_segments_are_rejected(landing, con):
 
 @pytest.mark.parametrize("value", ["infinity", "-infinity", "epoch"])
 def test_special_timestamp_words_are_not_timestamps(landing, con, value):
-    # BUG: DuckDB's cast accepts 'infinity' / 'epoch' and stores 9999-12-31 / 1970-01-01 as sent_at.
+    # Regression: DuckDB's cast accepts 'infinity' / 'epoch' and stores 9999-12-31 / 1970-01-01 as sent_at.
     write_csv(landing, "messages", "m.csv", MSG_H, [["m1", "c1", "k1", value, "1"]])
     load(con, landing, "messages")
     assert raw_rows(con, "messages") == []
@@ -746,7 +746,7 @@ def test_rerunning_does_not_duplicate_failed_log_rows(tmp_path, landing):
 
 
 def test_a_failed_file_is_logged_once_however_the_landing_folder_is_spelled(tmp_path, landing, con, monkeypatch):
-    # BUG: a failure is de-duplicated on (path, content_hash, error) and DuckDB's error text holds the
+    # Regression: a failure is de-duplicated on (path, content_hash, error) and DuckDB's error text holds the
     # absolute file path as passed in, so `--landing data/landing` after `--landing /abs/data/landing`
     # (or a moved/remounted landing folder) logs the same failure again.
     write_bytes(landing, "messages", "bad.parquet", b"not parquet")
@@ -788,7 +788,7 @@ def test_a_loaded_file_that_turns_unreadable_keeps_its_last_good_version(landing
     ("blank_lines.ndjson", "\n\n  \n"),
 ])
 def test_a_file_without_records_loads_zero_rows(landing, con, name, text):
-    # BUG (jsonl/ndjson): an empty JSON-lines file has no keys, so validate() raises
+    # Regression (jsonl/ndjson): an empty JSON-lines file has no keys, so validate() raises
     # MissingColumnError and the file is recorded as failed ("missing required column(s) ...").
     entity = "smpp_receipts" if name.endswith(".log") else "clicks"
     write_text(landing, entity, name, text)
@@ -797,7 +797,7 @@ def test_a_file_without_records_loads_zero_rows(landing, con, name, text):
 
 
 def test_a_jsonl_file_of_only_bad_lines_keeps_them_as_rejected_rows(landing, con):
-    # BUG: with no valid object the file has no columns -> "missing required column(s)" failure,
+    # Regression: with no valid object the file has no columns -> "missing required column(s)" failure,
     # and the invalid lines never reach raw.rejected_rows.
     path = write_text(landing, "clicks", "k.jsonl", '{"message_id": \n[1, 2]\n')
     outcome = _only_outcome(load(con, landing, "clicks"), "clicks")

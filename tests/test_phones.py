@@ -171,7 +171,7 @@ def test_the_latest_account_version_gives_the_region(landing, con):
 
 
 def test_a_latest_account_version_without_region_means_gb(landing, con):
-    # BUG: arg_max(default_region, ...) skips NULL regions, so the older 'DE' is used.
+    # Regression: arg_max(default_region, ...) skips NULL regions, so the older 'DE' is used.
     _accounts(landing, [
         ["a1", "shop", "DE", "2026-01-01T00:00:00Z"],
         ["a1", "shop", None, "2026-06-01T00:00:00Z"],
@@ -182,7 +182,7 @@ def test_a_latest_account_version_without_region_means_gb(landing, con):
 
 
 def test_an_account_version_tie_goes_to_the_file_sorting_last(landing, con):
-    # BUG: on equal updated_at arg_max keeps the first row met, SPEC §3 wants the last file by path.
+    # Regression: on equal updated_at arg_max keeps the first row met, SPEC §3 wants the last file by path.
     _accounts(landing, [["a1", "shop", "DE", None]], dt="dt=2026-11-26")
     _accounts(landing, [["a1", "shop", "GB", None]], dt="dt=2026-11-27")
     _contacts(landing, [["k1", "a1", "07911 123456"]])

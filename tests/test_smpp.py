@@ -81,7 +81,7 @@ def test_odd_spacing(line):
 
 
 def test_tab_inside_a_field_name():
-    # BUG: `submit[ _]*date` / `done[ _]*date` allow spaces and underscores but not a tab.
+    # Regression: `submit[ _]*date` / `done[ _]*date` allow spaces and underscores but not a tab.
     receipt = parse_smpp_receipt("id:1 submit\tdate:2611270915 done\tdate:2611270916 stat:DELIVRD")
     assert receipt.submitted_at == datetime(2026, 11, 27, 9, 15)
     assert receipt.event_at == datetime(2026, 11, 27, 9, 16)
@@ -125,14 +125,14 @@ def test_missing_required_field_is_a_clear_error(line, missing):
 
 
 def test_empty_id_value_is_missing_not_the_next_field():
-    # BUG: `id:\s*(\S+)` skips the blank value and takes the next token, so the receipt gets
+    # Regression: `id:\s*(\S+)` skips the blank value and takes the next token, so the receipt gets
     # provider_message_id 'sub:001' instead of being rejected.
     with pytest.raises(SmppParseError, match="id"):
         parse_smpp_receipt("id: sub:001 dlvrd:001 submit date:2611270915 done date:2611270916 stat:DELIVRD")
 
 
 def test_empty_optional_submit_date_does_not_reject_the_receipt():
-    # BUG: the blank submit date swallows the next token ('done') and the whole receipt is
+    # Regression: the blank submit date swallows the next token ('done') and the whole receipt is
     # rejected as "unparseable date 'done'", although submit date is optional.
     receipt = parse_smpp_receipt("id:1 submit date: done date:2611270916 stat:DELIVRD err:000")
     assert receipt.submitted_at is None
