@@ -72,7 +72,7 @@ def _report(event) -> None:
     if isinstance(event, Output):
         progress_log.info("  built %s", event.output_name.replace("__", ".", 1))
     elif isinstance(event, AssetMaterialization):
-        progress_log.info("  built %s", event.asset_key.to_user_string())
+        progress_log.info("  built %s", event.asset_key.to_user_string().replace("/", "."))
     elif isinstance(event, AssetCheckResult) and not event.passed:
         progress_log.warning("  ✗ check %s on %s (%s)", event.check_name, event.asset_key.to_user_string(),
                              event.severity.value.lower())

@@ -20,8 +20,8 @@ def _report(entity: str, outcome: FileOutcome) -> None:
     if outcome.status == "failed":
         progress_log.warning("  ✗ %s: %s", entity, outcome.error)
     else:
-        progress_log.info("  loaded %s (%d rows, %d rejected)", outcome.path, outcome.rows_loaded,
-                          outcome.rows_rejected)
+        progress_log.debug("  loaded %s (%d rows, %d rejected)", outcome.path, outcome.rows_loaded,
+                           outcome.rows_rejected)
 
 
 def build_raw_asset(entity: str):
@@ -45,6 +45,9 @@ def build_raw_asset(entity: str):
                 con.close()  # dbt opens the file next: one writer at a time
         for failure in summary.failures:
             context.log.error(failure.error)
+        progress_log.info("  raw.%-14s %4d new files, %9s rows, %5s rejected, %4d unchanged", entity,
+                          summary.count("loaded"), f"{summary.rows_loaded:,}", f"{summary.rows_rejected:,}",
+                          summary.count("skipped"))
         return MaterializeResult(metadata={
             "files_loaded": summary.count("loaded"),
             "files_skipped": summary.count("skipped"),
