@@ -4,6 +4,8 @@
     with no completed run yet, or when the seed or a variable the incremental
     models read changed (incremental_fingerprint), every load. -#}
 
+-- depends_on: {{ ref('delivery_status_map') }}
+
 {%- set runs = adapter.get_relation(database=this.database, schema=this.schema, identifier='int_runs_completed')
     if execute else none %}
 

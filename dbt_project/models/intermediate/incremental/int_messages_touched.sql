@@ -81,7 +81,9 @@ changed_click_ids as (
 touched as (
     select message_id from changed_messages
     union
-    select message_id from changed_receipts where message_id is not null
+    select message_id
+    from changed_receipts
+    where message_id is not null
     union
     select messages.message_id
     from messages
@@ -92,11 +94,12 @@ touched as (
     union
     select messages.message_id
     from messages
-    where messages.campaign_id in (
-        select campaigns.campaign_id
-        from campaigns
-        where campaigns._load_id in (select loads.load_id from loads)
-    )
+    where
+        messages.campaign_id in (
+            select campaigns.campaign_id
+            from campaigns
+            where campaigns._load_id in (select loads.load_id from loads)
+        )
     union
     select message_id
     from clicks
