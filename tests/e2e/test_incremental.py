@@ -116,6 +116,26 @@ def nights(tmp_path_factory):
     return warehouse, full
 
 
+def _comparable(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> str:
+    """SELECT of every column, with {} for the database. The surrogate keys of
+    receipts and of clicks without click_id embed the load_id of their file
+    version, which depends on the load history (the full rebuild's fresh
+    warehouse loads every file in one go): those rows are compared by the
+    rest of their columns (source file and row included) instead."""
+    columns = [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_catalog = 'full_build' "
+        "and table_schema = ? and table_name = ? order by ordinal_position", [schema, name]).fetchall()]
+    exprs = []
+    for column in columns:
+        if column == "receipt_key":
+            continue
+        if column == "click_key" and "click_id" in columns:
+            exprs.append("case when click_id is null then null else click_key end as click_key")
+        else:
+            exprs.append(f'"{column}"')
+    return f"select {', '.join(exprs)} from {{}}.{schema}.{name}"
+
+
 def test_every_mart_and_audit_table_equals_a_full_rebuild(nights):
     nightly, full = nights
     con = duckdb.connect()
@@ -128,8 +148,8 @@ def test_every_mart_and_audit_table_equals_a_full_rebuild(nights):
     assert _relations(con, "nightly") == relations
     differences = {}
     for schema, name in relations:
-        counts = [con.execute(f"select count(*) from (select * from {a}.{schema}.{name} "
-                              f"except all select * from {b}.{schema}.{name})").fetchone()[0]
+        select = _comparable(con, schema, name)
+        counts = [con.execute(f"select count(*) from ({select.format(a)} except all {select.format(b)})").fetchone()[0]
                   for a, b in (("nightly", "full_build"), ("full_build", "nightly"))]
         if any(counts):
             differences[f"{schema}.{name}"] = counts
