@@ -144,6 +144,13 @@ def load_entity(
     return summary
 
 
+# superseded_by_load_id is set later, when a newer version of the path loads.
+LOAD_LOG_INSERT_COLUMNS = (
+    "(load_id, entity, path, content_hash, size_bytes, mtime_ns, rows_loaded, rows_rejected, "
+    "status, error, is_current, loaded_at)"
+)
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     entity: str,
@@ -195,11 +202,13 @@ def load_file(
         rejected = con.execute(f"select count(*) from {INVALID_ROWS}").fetchone()[0]
         rejected += len(result.parse_rejects)
         con.execute(
-            "update raw.load_log set is_current = false where entity = ? and path = ? and is_current",
-            [entity, relative],
+            "update raw.load_log set is_current = false, superseded_by_load_id = ? "
+            "where entity = ? and path = ? and is_current",
+            [load_id, entity, relative],
         )
         con.execute(
-            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, true, ?)",
+            f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, true, ?)",
             [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns,
              loaded, rejected, loaded_at],
         )
@@ -215,7 +224,8 @@ def _record_failure(con, entity, relative, content_hash, stat, error, failed_bef
         con.execute("begin transaction")
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
         con.execute(
-            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, 0, 0, 'failed', ?, false, ?)",
+            f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} "
+            "values (?, ?, ?, ?, ?, ?, 0, 0, 'failed', ?, false, ?)",
             [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns, error,
              datetime.now(UTC).replace(tzinfo=None)],
         )

@@ -40,9 +40,14 @@ create table if not exists raw.load_log (
     status varchar not null,
     error varchar,
     is_current boolean not null,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    superseded_by_load_id bigint
 )
 """
+
+# Warehouses created before superseded_by_load_id existed get the column.
+LOAD_LOG_MIGRATION = "alter table raw.load_log add column if not exists superseded_by_load_id bigint"
+
 
 REJECTED_ROWS_DDL = """
 create table if not exists raw.rejected_rows (
@@ -67,6 +72,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and all its tables if they do not exist yet."""
     con.execute("create schema if not exists raw")
     con.execute(LOAD_LOG_DDL)
+    con.execute(LOAD_LOG_MIGRATION)
     con.execute(REJECTED_ROWS_DDL)
     for entity in ENTITIES:
         con.execute(entity_table_ddl(entity))

@@ -82,8 +82,10 @@ def test_a_failing_build_leaves_the_published_warehouse_as_it_was(two_drops):
     # Simulate a bad value that slipped past the loader: a campaign of an unknown type.
     with duckdb.connect(str(working)) as con:
         load_id = con.execute("select max(load_id) + 1 from raw.load_log").fetchone()[0]
-        con.execute("insert into raw.load_log values (?, 'campaigns', 'campaigns/injected.csv', 'x', 0, 0, 1, 0, "
-                    "'loaded', null, true, now())", [load_id])
+        con.execute("insert into raw.load_log (load_id, entity, path, content_hash, size_bytes, mtime_ns, "
+                    "rows_loaded, rows_rejected, status, error, is_current, loaded_at) values "
+                    "(?, 'campaigns', 'campaigns/injected.csv', 'x', 0, 0, 1, 0, 'loaded', null, true, now())",
+                    [load_id])
         con.execute("insert into raw.campaigns (campaign_id, account_id, name, message_type, _load_id, "
                     "_source_file, _row_number, _loaded_at) values ('cmp_bad', 'acc_001', 'Bad', 'FAX', ?, "
                     "'campaigns/injected.csv', 1, now())", [load_id])

@@ -3,10 +3,23 @@
     that are not not_sent, the best of delivered > pending > soft_bounce >
     hard_bounce > deleted; not_sent when all messages are not_sent. -#}
 
+-- depends_on: {{ ref('int_campaign_contacts_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['campaign_id', 'contact_id'],
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_campaign_contacts()) }}"
+) }}
+
 with
 
 messages as (
     select * from {{ ref('int_messages_classified') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_campaign_contacts() }}
+    {%- endif %}
 ),
 
 campaign_contacts as (

@@ -9,14 +9,31 @@
 
 {%- set expiry_hours = pending_expiry_hours() %}
 
+-- depends_on: {{ ref('int_messages_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_messages()) }}"
+) }}
+
 with
 
 messages as (
-    select * from {{ ref('stg_raw__messages') }}
+    {% if is_incremental() -%}
+        {{ stg_raw_messages_sql(in_touched_messages()) }}
+    {%- else -%}
+        select * from {{ ref('stg_raw__messages') }}
+    {%- endif %}
 ),
 
 receipts as (
     select * from {{ ref('int_receipts_mapped') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_messages() }}
+    {%- endif %}
 ),
 
 message_receipts as (

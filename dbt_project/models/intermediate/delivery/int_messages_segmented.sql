@@ -3,10 +3,24 @@
     is null or empty, the campaign body. A message whose campaign is not known
     yet is counted as an SMS. -#}
 
+-- depends_on: {{ ref('int_messages_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_messages()) }}"
+) }}
+
 with
 
 messages as (
-    select * from {{ ref('stg_raw__messages') }}
+    {% if is_incremental() -%}
+        {{ stg_raw_messages_sql(in_touched_messages()) }}
+    {%- else -%}
+        select * from {{ ref('stg_raw__messages') }}
+    {%- endif %}
 ),
 
 campaigns as (

@@ -1,15 +1,41 @@
 {#- One row per distinct delivery receipt: resolved to its message, exact
     repeats dropped, mapped to a canonical status through the
-    delivery_status_map seed. -#}
+    delivery_status_map seed.
+
+    Incremental: the receipts of the touched messages (int_messages_touched)
+    and the unresolved receipts of their provider_message_ids, and of the
+    provider_message_ids of changed receipts, are re-derived from all their
+    raw rows; every message sharing such a provider_message_id is touched. -#}
+
+-- depends_on: {{ ref('int_messages_touched') }}
+-- depends_on: {{ ref('int_receipt_provider_message_ids_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='receipt_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_receipts_mapped()) }}"
+) }}
 
 with
 
 receipts as (
     select * from {{ ref('stg_raw__receipts') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_receipts() }}
+    {%- endif %}
 ),
 
 messages as (
-    select * from {{ ref('stg_raw__messages') }}
+    {% if is_incremental() -%}
+        {#- Every message sharing a provider_message_id, for the smallest. -#}
+        {{ stg_raw_messages_sql(
+            '(' ~ in_touched_messages() ~ ' or ' ~ in_touched_provider_message_ids('lower(provider)') ~ ')'
+        ) }}
+    {%- else -%}
+        select * from {{ ref('stg_raw__messages') }}
+    {%- endif %}
 ),
 
 status_map as (

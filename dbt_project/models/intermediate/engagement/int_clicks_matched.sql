@@ -2,14 +2,37 @@
     clicked message. Clicks whose message is not known yet are kept (with null
     campaign, contact and account) and match once the message arrives. -#}
 
+-- depends_on: {{ ref('int_messages_touched') }}
+-- depends_on: {{ ref('int_click_ids_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='click_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_clicks()) }}"
+) }}
+
 with
 
 clicks as (
-    select * from {{ ref('stg_raw__clicks') }}
+    {% if is_incremental() -%}
+        {{ stg_raw_clicks_sql(in_touched_clicks()) }}
+    {%- else -%}
+        select * from {{ ref('stg_raw__clicks') }}
+    {%- endif %}
 ),
 
 messages as (
-    select * from {{ ref('stg_raw__messages') }}
+    {% if is_incremental() -%}
+        {#- The messages of the re-derived clicks. -#}
+        {{ stg_raw_messages_sql(
+            '(' ~ in_touched_messages() ~ ' or message_id in (select touched_clicks.message_id from '
+            ~ source('raw', 'clicks') ~ ' as touched_clicks where ' ~ in_touched_clicks() ~ '))'
+        ) }}
+    {%- else -%}
+        select * from {{ ref('stg_raw__messages') }}
+    {%- endif %}
 ),
 
 campaigns as (

@@ -1,7 +1,20 @@
+-- depends_on: {{ ref('int_campaign_contacts_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['campaign_id', 'contact_id'],
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_campaign_contacts()) }}"
+) }}
+
 with
 
 campaign_contacts as (
     select * from {{ ref('int_campaign_contacts_classified') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_campaign_contacts() }}
+    {%- endif %}
 ),
 
 campaigns as (
@@ -10,6 +23,9 @@ campaigns as (
 
 clicks as (
     select * from {{ ref('int_clicks_matched') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_campaign_contacts() }}
+    {%- endif %}
 ),
 
 clicks_per_campaign_contact as (

@@ -1,11 +1,27 @@
+-- depends_on: {{ ref('int_messages_touched') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_rows(in_touched_messages()) }}"
+) }}
+
 with
 
 statuses as (
     select * from {{ ref('int_messages_classified') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_messages() }}
+    {%- endif %}
 ),
 
 segments as (
     select * from {{ ref('int_messages_segmented') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_messages() }}
+    {%- endif %}
 ),
 
 campaigns as (
@@ -14,6 +30,9 @@ campaigns as (
 
 clicks as (
     select * from {{ ref('int_clicks_matched') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_messages() }}
+    {%- endif %}
 ),
 
 clicks_per_message as (

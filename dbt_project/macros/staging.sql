@@ -1,0 +1,130 @@
+{#- The bodies of the event staging views that deduplicate with a window,
+    with an optional predicate on the raw rows applied before the window.
+    The views call them without one; the incremental models call them with a
+    predicate on the partition key (the touched keys), which DuckDB does not
+    push through the window when it comes from a semi-join on the view. -#}
+
+{% macro stg_raw_messages_sql(raw_filter=none) -%}
+with
+
+load_log as (
+    select * from {{ source('raw', 'load_log') }}
+),
+
+messages as (
+    select * from {{ source('raw', 'messages') }}
+),
+
+current_loads as (
+    select load_id
+    from load_log
+    where status = 'loaded' and is_current
+),
+
+current_rows as (
+    select *
+    from messages
+    where
+        _load_id in (select current_loads.load_id from current_loads)
+        {%- if raw_filter %}
+        and {{ raw_filter }}
+        {%- endif %}
+),
+
+repeats_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by message_id
+            order by {{ first_loaded_first() }}
+        ) as repeat_rank
+    from current_rows
+),
+
+final as (
+    select
+        message_id,
+        campaign_id,
+        contact_id,
+        sent_at,
+        body,
+        segments,
+        lower(provider) as provider,
+        provider_message_id,
+        _load_id,
+        _source_file,
+        _row_number
+    from repeats_ranked
+    where repeat_rank = 1
+)
+
+select * from final
+{%- endmacro %}
+
+{% macro stg_raw_clicks_sql(raw_filter=none) -%}
+with
+
+load_log as (
+    select * from {{ source('raw', 'load_log') }}
+),
+
+clicks as (
+    select * from {{ source('raw', 'clicks') }}
+),
+
+current_loads as (
+    select load_id
+    from load_log
+    where status = 'loaded' and is_current
+),
+
+current_rows as (
+    select *
+    from clicks
+    where
+        _load_id in (select current_loads.load_id from current_loads)
+        {%- if raw_filter %}
+        and {{ raw_filter }}
+        {%- endif %}
+),
+
+{# A click_id that repeats counts once; a click without click_id counts once
+    per (message, time, url). #}
+repeats_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by
+                click_id,
+                case when click_id is null then message_id end,
+                case when click_id is null then clicked_at end,
+                case when click_id is null then url end
+            order by {{ first_loaded_first() }}
+        ) as repeat_rank
+    from current_rows
+),
+
+final as (
+    select
+        coalesce(
+            click_id,
+            {{ dbt.concat([
+                "'row:'",
+                'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
+                'cast(_row_number as ' ~ dbt.type_string() ~ ')'
+            ]) }}
+        ) as click_key,
+        click_id,
+        message_id,
+        url,
+        clicked_at,
+        user_agent,
+        _load_id,
+        _source_file,
+        _row_number
+    from repeats_ranked
+    where repeat_rank = 1
+)
+
+select * from final
+{%- endmacro %}

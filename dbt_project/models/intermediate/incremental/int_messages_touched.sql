@@ -1,0 +1,121 @@
+{#- One row per message_id whose derived rows the nightly run re-derives from
+    all its raw rows: named by a changed raw row (int_loads_changed) of
+    messages, receipts or clicks; sharing a provider_message_id with a
+    changed message or receipt (receipts resolve by it); of a changed
+    campaign (segments, account, message type); or sharing a click_id with a
+    changed click (click repeats). The id need not be a known message (orphan
+    receipts and clicks). With pending_expiry_hours set, a message's status
+    depends on the run time: every message is touched. -#}
+
+with
+
+loads as (
+    select * from {{ ref('int_loads_changed') }}
+),
+
+messages as (
+    select * from {{ source('raw', 'messages') }}
+),
+
+receipts as (
+    select * from {{ source('raw', 'receipts') }}
+),
+
+smpp_receipts as (
+    select * from {{ source('raw', 'smpp_receipts') }}
+),
+
+campaigns as (
+    select * from {{ source('raw', 'campaigns') }}
+),
+
+clicks as (
+    select * from {{ source('raw', 'clicks') }}
+),
+
+changed_messages as (
+    select
+        message_id,
+        lower(provider) as provider,
+        provider_message_id
+    from messages
+    where _load_id in (select loads.load_id from loads)
+),
+
+changed_receipts as (
+    select
+        message_id,
+        lower(provider) as provider,
+        provider_message_id
+    from receipts
+    where _load_id in (select loads.load_id from loads)
+    union all
+    select
+        cast(null as {{ dbt.type_string() }}) as message_id,
+        'smpp' as provider,
+        provider_message_id
+    from smpp_receipts
+    where _load_id in (select loads.load_id from loads)
+),
+
+changed_provider_message_ids as (
+    select
+        provider,
+        provider_message_id
+    from changed_messages
+    where provider_message_id is not null
+    union
+    select
+        provider,
+        provider_message_id
+    from changed_receipts
+    where message_id is null and provider_message_id is not null
+),
+
+changed_click_ids as (
+    select click_id
+    from clicks
+    where _load_id in (select loads.load_id from loads) and click_id is not null
+),
+
+touched as (
+    select message_id from changed_messages
+    union
+    select message_id
+    from changed_receipts
+    where message_id is not null
+    union
+    select messages.message_id
+    from messages
+    inner join changed_provider_message_ids as changed
+        on
+            lower(messages.provider) = changed.provider
+            and messages.provider_message_id = changed.provider_message_id
+    union
+    select messages.message_id
+    from messages
+    where
+        messages.campaign_id in (
+            select campaigns.campaign_id
+            from campaigns
+            where campaigns._load_id in (select loads.load_id from loads)
+        )
+    union
+    select message_id
+    from clicks
+    where
+        _load_id in (select loads.load_id from loads)
+        or click_id in (select changed_click_ids.click_id from changed_click_ids)
+    {%- if pending_expiry_hours() is not none %}
+    union
+    select message_id from messages
+    {%- endif %}
+),
+
+final as (
+    select message_id
+    from touched
+    where message_id is not null
+)
+
+select * from final
