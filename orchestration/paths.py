@@ -8,6 +8,17 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LANDING = "data/landing"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+# Everything the dbt build reads besides the warehouse: the project, its seeds and its profile.
+DBT_SOURCES = ("dbt_project", "seeds", "dbt_project.yml", "profiles.yml")
+
+
+def dbt_source_files() -> list[Path]:
+    """The files of the dbt project, its seeds and profile, in a stable order."""
+    files = []
+    for name in DBT_SOURCES:
+        path = REPO_ROOT / name
+        files.extend([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()))
+    return files
 
 
 def default_landing() -> Path:

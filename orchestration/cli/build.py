@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -32,6 +33,7 @@ class RunSummary:
     dbt_failures: list[str] = field(default_factory=list)
     error: str | None = None
     log_file: Path | None = None
+    up_to_date: bool = False  # nothing new: dbt and publishing were skipped
 
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive")}
@@ -74,6 +76,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     from dagster import DagsterInstance
 
     from orchestration.definitions import BUILD_JOB, build_definitions
+    from orchestration.defs.publish_assets import PUBLISHED_KEY
 
     started = time.monotonic()
     started_at = datetime.now(UTC).replace(tzinfo=None)
@@ -81,7 +84,8 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     defs = build_definitions(landing, warehouse, dbt_vars)
     job = defs.resolve_job_def(BUILD_JOB)
     log_file = log_dir() / "last_run.log"
-    with DagsterInstance.get() as instance, open(log_file, "w") as log, contextlib.redirect_stdout(log):
+    with (DagsterInstance.get() as instance, open(log_file, "w") as log, contextlib.redirect_stdout(log),
+          _dagster_warnings_to(log)):
         result = job.execute_in_process(
             instance=instance,
             run_config={
@@ -91,6 +95,8 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             raise_on_error=False,
         )
     summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file)
+    summary.up_to_date = result.success and not any(
+        event.asset_key == PUBLISHED_KEY for event in result.get_asset_materialization_events())
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
         summary.error = "; ".join(
@@ -100,6 +106,20 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     _collect_load_stats(working_path(warehouse), started_at, summary)
     _collect_dbt_results(summary, started_at)
     return summary
+
+
+@contextlib.contextmanager
+def _dagster_warnings_to(log):
+    """Dagster's own Python warnings belong in the run log, not between our progress lines."""
+    logger = logging.getLogger("dagster")
+    handler = logging.StreamHandler(log)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _collect_load_stats(warehouse: Path, started_at: datetime, summary: RunSummary) -> None:

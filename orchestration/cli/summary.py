@@ -23,9 +23,12 @@ def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:
     passed = counts.get("tests pass", 0) + counts.get("unit_tests pass", 0)
     failed = sum(v for k, v in counts.items() if k.endswith((" fail", " error")))
     warned = sum(v for k, v in counts.items() if k.endswith(" warn"))
-    say(f"  models built:    {built}")
-    say(f"  tests passed:    {passed}" + (f"   warned: {warned}" if warned else "")
-        + (f"   failed: {failed}" if failed else ""))
+    if summary.up_to_date:
+        say("  dbt build:       skipped: nothing new, the published warehouse is up to date")
+    else:
+        say(f"  models built:    {built}")
+        say(f"  tests passed:    {passed}" + (f"   warned: {warned}" if warned else "")
+            + (f"   failed: {failed}" if failed else ""))
     say(f"  time:            {summary.seconds:.1f} s")
     for error in summary.failed_files:
         say(f"  ✗ unreadable file {error}")

@@ -17,8 +17,9 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.dbt_project import dbt_project, ensure_manifest
+from orchestration.defs.dbt_project import dbt_project, ensure_manifest, keep_parse_state
 from orchestration.defs.resources import WarehouseResource
+from orchestration.publish.build_state import is_up_to_date
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -45,6 +46,10 @@ def dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: DbtC
 
 
 def _build(context, config, dbt, warehouse, database):
+    if not config.full_refresh and is_up_to_date(warehouse.published, database, warehouse.dbt_vars):
+        # Yielding no output skips the dbt assets and everything downstream (publishing, exports).
+        progress_log.info("dbt build skipped: nothing new since the published build, which is up to date")
+        return
     # The repo-local profile reads the warehouse path from the environment.
     os.environ["MMSREPORT_WAREHOUSE"] = str(database)
     # Unit tests check the SQL, not the data: CI runs them (tests/test_dbt_unit_tests.py), nightly runs do not.
@@ -67,6 +72,7 @@ def _build(context, config, dbt, warehouse, database):
         raise Failure(
             description="dbt build failed: " + "; ".join(_failed_nodes(invocation)),
         )
+    keep_parse_state(invocation.target_path)
 
 
 def _report(event) -> None:

@@ -10,9 +10,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from orchestration.paths import REPO_ROOT
-
-DBT_SOURCES = ("dbt_project", "seeds", "dbt_project.yml", "profiles.yml")
+from orchestration.paths import REPO_ROOT, dbt_source_files
 
 
 def dbt_executable() -> str:
@@ -25,14 +23,7 @@ dbt_project = DbtProject(project_dir=REPO_ROOT, profiles_dir=REPO_ROOT, target_p
 
 
 def _newest_source_mtime() -> float:
-    newest = 0.0
-    for name in DBT_SOURCES:
-        path = REPO_ROOT / name
-        files = [path] if path.is_file() else path.rglob("*")
-        for file in files:
-            if file.is_file():
-                newest = max(newest, file.stat().st_mtime)
-    return newest
+    return max((file.stat().st_mtime for file in dbt_source_files()), default=0.0)
 
 
 def ensure_manifest() -> Path:
@@ -53,3 +44,23 @@ def ensure_manifest() -> Path:
             raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
         os.replace(Path(scratch) / "manifest.json", manifest)
     return manifest
+
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def keep_parse_state(run_target: Path) -> None:
+    """Keep a successful build's parse state where dagster-dbt looks for it next time.
+
+    dagster-dbt gives every run its own target folder and seeds it with
+    `target/partial_parse.msgpack`. dbt only reuses that state when the profile
+    (the warehouse path) and the vars are the same, which is the nightly case:
+    the next run then skips a full re-parse of the project.
+    """
+    source = Path(run_target) / PARTIAL_PARSE_FILE
+    if not source.exists():
+        return
+    target = Path(dbt_project.target_path)
+    with tempfile.NamedTemporaryFile(dir=target, prefix=".partial-parse-", delete=False) as scratch:
+        scratch.write(source.read_bytes())
+    os.replace(scratch.name, target / PARTIAL_PARSE_FILE)

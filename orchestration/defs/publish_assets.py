@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.defs.dbt_assets import dbt_models
 from orchestration.defs.resources import WarehouseResource
+from orchestration.publish.build_state import record_build
 from orchestration.publish.warehouse import publish
 
 progress_log = logging.getLogger("mmsreport.progress")
@@ -22,6 +23,7 @@ PUBLISHED_KEY = AssetKey(["warehouse", "published"])
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.writing() as database:
+        record_build(database, warehouse.dbt_vars)
         publish(database, warehouse.published)
     progress_log.info("published %s", warehouse.published)
     return MaterializeResult(metadata={

@@ -1,0 +1,46 @@
+"""Issue 6/7: a nightly run with nothing new costs a directory walk, not a rebuild."""
+
+from __future__ import annotations
+
+import shutil
+
+from orchestration.publish.build_state import is_up_to_date
+from tests.e2e.conftest import run_mmsreport
+
+
+def _copy_warehouse(source, target_dir):
+    for suffix in ("", ".work"):
+        shutil.copy2(source.with_name(source.name + suffix), target_dir / f"warehouse.duckdb{suffix}")
+    return target_dir / "warehouse.duckdb"
+
+
+def test_nothing_new_skips_the_build_and_leaves_the_published_file_alone(build, landing, tmp_path):
+    warehouse = _copy_warehouse(build(), tmp_path)
+    published_before = warehouse.stat().st_mtime_ns
+
+    result = run_mmsreport("run", "--landing", str(landing), "--warehouse", str(warehouse), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped: nothing new, the published warehouse is up to date" in result.stderr
+    assert "Blocking asset check" not in result.stderr  # Dagster's notes go to the run log
+    assert warehouse.stat().st_mtime_ns == published_before
+
+
+def test_other_variables_rebuild_even_with_nothing_new(build, landing, tmp_path):
+    warehouse = _copy_warehouse(build(), tmp_path)
+
+    result = run_mmsreport("run", "--landing", str(landing), "--warehouse", str(warehouse),
+                           "--var", "hard_bounce_threshold=2", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped" not in result.stderr
+    assert "models built:" in result.stderr
+    assert is_up_to_date(warehouse, warehouse.with_name("warehouse.duckdb.work"), {"hard_bounce_threshold": 2})
+    assert not is_up_to_date(warehouse, warehouse.with_name("warehouse.duckdb.work"), {})
+
+
+def test_pending_expiry_depends_on_the_hour_of_the_run_so_it_always_rebuilds(build, tmp_path):
+    warehouse = _copy_warehouse(build(), tmp_path)
+    working = warehouse.with_name("warehouse.duckdb.work")
+    assert is_up_to_date(warehouse, working, {})
+    assert not is_up_to_date(warehouse, working, {"pending_expiry_hours": 72})
