@@ -20,7 +20,7 @@ import duckdb
 
 from orchestration.ingestion.entities import SPECS
 from orchestration.ingestion.raw_schema import ensure_raw_schema
-from orchestration.ingestion.readers import UnreadableFileError, file_format, read_file
+from orchestration.ingestion.readers import READER_REJECTS, UnreadableFileError, file_format, read_file
 from orchestration.ingestion.validate import (
     INVALID_ROWS,
     VALID_ROWS,
@@ -165,8 +165,8 @@ def load_file(
     try:
         if fmt is None:
             raise UnreadableFileError(f"unsupported file type for {entity}: {path.name}")
-        result = read_file(con, path, fmt)
-        validate(con, SPECS[entity], result.columns)
+        columns = read_file(con, path, fmt)
+        validate(con, SPECS[entity], columns)
     except MissingColumnError as exc:
         error = f"{relative}: missing required column(s) {exc}"
         return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
@@ -192,15 +192,15 @@ def load_file(
             f"from {INVALID_ROWS}",
             [load_id, entity, relative, loaded_at],
         )
-        if result.parse_rejects:
-            con.executemany(
-                "insert into raw.rejected_rows values (?, ?, ?, ?, ?, ?, ?)",
-                [[load_id, entity, relative, n, reason, text, loaded_at]
-                 for n, reason, text in result.parse_rejects],
-            )
+        con.execute(
+            "insert into raw.rejected_rows select ?, ?, ?, _row_number, _reason, _original, ? "
+            f"from {READER_REJECTS}",
+            [load_id, entity, relative, loaded_at],
+        )
         loaded = con.execute(f"select count(*) from {VALID_ROWS}").fetchone()[0]
-        rejected = con.execute(f"select count(*) from {INVALID_ROWS}").fetchone()[0]
-        rejected += len(result.parse_rejects)
+        rejected = con.execute(
+            f"select (select count(*) from {INVALID_ROWS}) + (select count(*) from {READER_REJECTS})"
+        ).fetchone()[0]
         con.execute(
             "update raw.load_log set is_current = false, superseded_by_load_id = ? "
             "where entity = ? and path = ? and is_current",

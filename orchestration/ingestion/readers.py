@@ -10,27 +10,20 @@ file's own column names never reach SQL text (columns are renamed c0..cN).
 
 from __future__ import annotations
 
-import gzip
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from orchestration.ingestion.smpp import SmppParseError, parse_smpp_receipt
+from orchestration.ingestion.smpp import smpp_parse_sql
 
 FILE_ROWS = "file_rows"
+FILE_LINES = "file_lines"
+READER_REJECTS = "reader_rejects"
 
 
 class UnreadableFileError(Exception):
     """The file cannot be read at all (not a row-level problem)."""
-
-
-@dataclass
-class ReadResult:
-    columns: list[str]
-    parse_rejects: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def file_format(path: Path, entity: str) -> str | None:
@@ -53,38 +46,77 @@ def _positional(count: int) -> list[str]:
     return [f"c{i}" for i in range(count)]
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
-    options = "all_varchar = true, header = true, store_rejects = true, hive_partitioning = false"
-    header = con.sql(f"select * from read_csv(?, {options}) limit 0", params=[str(path)])
-    names = header.columns
+_CSV_OPTIONS = "all_varchar = true, header = true, store_rejects = true, hive_partitioning = false"
+# One line per record, nothing split or unquoted: a separator no text line contains.
+_LINE_OPTIONS = ("columns = {'line': 'VARCHAR'}, header = false, delim = '\x1f', quote = '', escape = '', "
+                 "auto_detect = false, strict_mode = false, store_rejects = true, hive_partitioning = false")
+
+
+def _start_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create or replace temp table {READER_REJECTS} "
+                "(_row_number bigint, _reason varchar, _original varchar)")
     con.execute("drop table if exists reject_errors")
     con.execute("drop table if exists reject_scans")
+
+
+def _keep_scan_rejects(con: duckdb.DuckDBPyConnection, table: str, what: str, header_lines: int) -> None:
+    """Move DuckDB's own rejects of the last scan into reader_rejects and fix `table`'s row numbers.
+
+    DuckDB leaves rejected records out of the scan, so row_number() counts only
+    the records it kept: every kept row moves down by the rejects before it.
+    """
+    con.execute(
+        f"insert into {READER_REJECTS} select line - ?, 'unreadable {what} (line ' || line || ') ' || "
+        "string_agg(distinct error_type, '; '), any_value(csv_line) from reject_errors group by line",
+        [header_lines],
+    )
+    con.execute(
+        f"update {table} set _row_number = _row_number + (select count(*) from "
+        f"(select _row_number as r, row_number() over (order by _row_number) as i from {READER_REJECTS}) "
+        f"where r - i < {table}._row_number)"
+    )
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    header = con.sql(f"select * from read_csv(?, {_CSV_OPTIONS}) limit 0", params=[str(path)])
+    names = header.columns
+    _start_rejects(con)
     con.execute(
         f"create or replace temp table {FILE_ROWS} as "
         f"select row_number() over () as _row_number, * "
-        f"from read_csv(?, {options}, names = ?)",
+        f"from read_csv(?, {_CSV_OPTIONS}, names = ?)",
         [str(path), _positional(len(names))],
     )
-    rejects = con.execute(
-        "select line, string_agg(distinct error_type, '; '), any_value(csv_line) from reject_errors "
-        "group by line order by line"
-    ).fetchall()
-    parse_rejects = [(int(line) - 1, f"unreadable CSV record (line {line}) {msg}", text)
-                     for line, msg, text in rejects]
-    if parse_rejects:
-        con.execute("create or replace temp table csv_reject_numbers as "
-                    "select r, row_number() over (order by r) as i from unnest(?) t(r)",
-                    [[n for n, _, _ in parse_rejects]])
-        con.execute(f"update {FILE_ROWS} set _row_number = _row_number + (select count(*) "
-                    f"from csv_reject_numbers where r - i < {FILE_ROWS}._row_number)")
-    return ReadResult([n.strip().lower() for n in names], parse_rejects)
+    _keep_scan_rejects(con, FILE_ROWS, "CSV record", header_lines=1)
+    return [n.strip().lower() for n in names]
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, keep_undecodable: bool = False) -> None:
+    """The file's lines as `file_lines(_row_number, line)`, numbered from 1 as an editor does.
+
+    A line that is not valid UTF-8 is a rejected row, unless `keep_undecodable`:
+    then it is kept with its bad bytes replaced (as DuckDB reports it).
+    """
+    _start_rejects(con)
+    con.execute(
+        f"create or replace temp table {FILE_LINES} as "
+        f"select row_number() over () as _row_number, rtrim(line, chr(13)) as line "
+        f"from read_csv(?, {_LINE_OPTIONS})",
+        [str(path)],
+    )
+    _keep_scan_rejects(con, FILE_LINES, "line", header_lines=0)
+    if keep_undecodable:
+        undecodable = f"from {READER_REJECTS} where _reason like '%INVALID ENCODING%'"
+        con.execute(f"insert into {FILE_LINES} select _row_number, rtrim(_original, chr(13)) {undecodable}")
+        con.execute(f"delete {undecodable}")
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    _start_rejects(con)
     table = con.sql("select * from read_parquet(?, hive_partitioning = false)", params=[str(path)]).to_arrow_table()
     text_columns = [_column_as_text(table.column(i)) for i in range(table.num_columns)]
     _register_rows(con, text_columns, list(range(1, table.num_rows + 1)))
-    return ReadResult([n.strip().lower() for n in table.column_names])
+    return [n.strip().lower() for n in table.column_names]
 
 
 def _column_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -104,95 +136,83 @@ def _register_rows(con: duckdb.DuckDBPyConnection, columns: list, row_numbers: l
     con.execute(f"create or replace temp table {FILE_ROWS} as select * from staged")
 
 
-def _text_lines(path: Path):
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                yield number, raw.decode("utf-8", errors="replace").rstrip("\r\n")
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise UnreadableFileError(f"cannot read {path.name}: {exc}") from exc
+def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """JSON Lines: one object per line; keys matched case-insensitively, values kept as text."""
+    _read_lines(con, path)
+    con.execute(f"""
+        create or replace temp table json_objects as
+        select _row_number, line,
+            case when not json_valid(line) then 'invalid JSON'
+                 when json_type(line) <> 'OBJECT' then 'JSON line is not an object' end as _reason,
+            case when json_valid(line) and json_type(line) = 'OBJECT'
+                 then try(json_transform(line, '"MAP(VARCHAR, JSON)"')) end as object
+        from {FILE_LINES}
+        where trim(coalesce(line, '')) <> ''
+    """)
+    con.execute(f"""
+        insert into {READER_REJECTS}
+        select _row_number, coalesce(_reason, 'JSON object with a repeated key'), line
+        from json_objects where object is null
+    """)
+    # One row per key and value; a key repeating another in other case gets a suffix (`_1`, ...),
+    # so the first one is the column and the others are kept as extra columns.
+    con.execute("""
+        create or replace temp table json_cells as
+        select _row_number, position,
+            name || case when repeat > 0 then '_' || repeat else '' end as name, value
+        from (
+            select _row_number, position, lower(trim(entry.key)) as name,
+                json_extract_string(entry.value, '$') as value,
+                row_number() over (partition by _row_number, lower(trim(entry.key)) order by position) - 1
+                    as repeat
+            from (select _row_number, unnest(map_entries(object)) as entry,
+                         generate_subscripts(map_entries(object), 1) as position
+                  from json_objects where object is not null)
+        )
+    """)
+    names = [row[0] for row in con.execute(
+        "select name from json_cells group by name order by min([_row_number, position])"
+    ).fetchall()]
+    pivot = "".join(f", max(value) filter (where name = ?) as c{i}" for i in range(len(names)))
+    columns = "".join(f", c{i}" for i in range(len(names)))
+    con.execute(
+        f"create or replace temp table {FILE_ROWS} as select o._row_number{columns} "
+        f"from json_objects o left join (select _row_number{pivot} from json_cells group by _row_number) c "
+        "on c._row_number = o._row_number where o.object is not null order by o._row_number",
+        names,
+    )
+    return names
 
 
-def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
-    records: list[tuple[int, dict]] = []
-    rejects: list[tuple[int, str, str]] = []
-    names: dict[str, int] = {}
-    for number, line in _text_lines(path):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rejects.append((number, f"invalid JSON: {exc.msg}", line))
-            continue
-        if not isinstance(obj, dict):
-            rejects.append((number, "JSON line is not an object", line))
-            continue
-        row = {}
-        for key, value in obj.items():
-            name = base = str(key).strip().lower()
-            suffix = 0
-            while name in row:
-                suffix += 1
-                name = f"{base}_{suffix}"
-            names.setdefault(name, len(names))
-            row[name] = _json_value_as_text(value)
-        records.append((number, row))
-    ordered = sorted(names, key=names.get)
-    columns = [pa.array([row.get(name) for _, row in records], pa.string()) for name in ordered]
-    _register_rows(con, columns, [number for number, _ in records])
-    return ReadResult(ordered, rejects)
-
-
-def _json_value_as_text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return json.dumps(value, ensure_ascii=False)
+def _read_smpp(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    # A receipt's `text:` may hold the SMSC's raw encoding: it is ignored, so such lines are kept.
+    _read_lines(con, path, keep_undecodable=True)
+    con.execute(f"create or replace temp table smpp_parsed as {smpp_parse_sql(FILE_LINES)}")
+    con.execute(f"insert into {READER_REJECTS} select _row_number, _reason, line from smpp_parsed "
+                "where _reason is not null")
+    iso = "'%Y-%m-%dT%H:%M:%S'"
+    con.execute(
+        f"create or replace temp table {FILE_ROWS} as select _row_number, provider_message_id as c0, "
+        f"status as c1, error_code as c2, strftime(submitted_at, {iso}) as c3, strftime(event_at, {iso}) as c4 "
+        "from smpp_parsed where _reason is null"
+    )
+    return list(SMPP_COLUMNS)
 
 
 SMPP_COLUMNS = ["provider_message_id", "status", "error_code", "submitted_at", "event_at"]
 
 
-def _read_smpp(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
-    values: list[list] = [[] for _ in SMPP_COLUMNS]
-    row_numbers: list[int] = []
-    rejects: list[tuple[int, str, str]] = []
-    for number, line in _text_lines(path):
-        if not line.strip():
-            continue
-        try:
-            receipt = parse_smpp_receipt(line)
-        except SmppParseError as exc:
-            rejects.append((number, f"unparseable SMPP receipt: {exc}", line))
-            continue
-        row_numbers.append(number)
-        for column, value in zip(SMPP_COLUMNS, (
-            receipt.provider_message_id,
-            receipt.status,
-            receipt.error_code,
-            receipt.submitted_at.isoformat() if receipt.submitted_at else None,
-            receipt.event_at.isoformat(),
-        ), strict=True):
-            values[SMPP_COLUMNS.index(column)].append(value)
-    _register_rows(con, [pa.array(v, pa.string()) for v in values], row_numbers)
-    return ReadResult(list(SMPP_COLUMNS), rejects)
-
-
 _READERS = {"csv": _read_csv, "parquet": _read_parquet, "jsonl": _read_jsonl, "smpp": _read_smpp}
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> ReadResult:
-    """Read `path` into the temp table `file_rows`; raise UnreadableFileError if impossible."""
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[str]:
+    """Read `path` into the temp tables `file_rows` and `reader_rejects`; return the column names.
+
+    Raise UnreadableFileError if the file cannot be read at all.
+    """
     try:
         return _READERS[fmt](con, path)
     except UnreadableFileError:
         raise
-    except (duckdb.Error, pa.ArrowException, OSError, UnicodeError, EOFError) as exc:
+    except (duckdb.Error, pa.ArrowException, OSError, UnicodeError) as exc:
         raise UnreadableFileError(f"cannot read {path.name} as {fmt}: {exc}".strip()) from exc

@@ -1,27 +1,30 @@
-"""Parsing of SMPP delivery-receipt texts, as SMSCs write them.
+"""Parsing of SMPP delivery-receipt texts, as SMSCs write them, in set-based SQL.
 
     id:0123456789 sub:001 dlvrd:001 submit date:2611270915 done date:2611270916 stat:DELIVRD err:000 text:Hi
 
 Field names come in any case and order; `sub`, `dlvrd`, `err` and `text` are
 optional; dates are YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss (UTC); vendor
 fields after `err` are ignored. `text:` runs to the end of the line, so any
-field-like words inside it are not read as fields.
+field-like words inside it are not read as fields. A field whose value is
+blank (`id: sub:001`) is missing: the next field name is never taken as its value.
+
+The loader runs `smpp_parse_sql` over a whole file's lines at once (DuckDB's
+RE2 regular expressions); `parse_smpp_receipt` runs the same SQL on one line.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-_TEXT = re.compile(r"(?:^|\s)text:", re.IGNORECASE)
-_KEYS = r"(?:id|sub|dlvrd|submit[\s_]*date|done[\s_]*date|stat|err|text)\s*:"
-_FIELDS = {
-    name: re.compile(rf"(?:^|\s){key}:\s*(?!{_KEYS})(\S+)", re.IGNORECASE)
-    for name, key in (("id", "id"), ("stat", "stat"), ("err", "err"),
-                      ("submit", r"submit[\s_]*date"), ("done", r"done[\s_]*date"))
-}
-_DATE_FORMATS = {10: "%y%m%d%H%M", 12: "%y%m%d%H%M%S", 14: "%Y%m%d%H%M%S"}
+import duckdb
+
+# Any field name followed by its colon (what a blank value would otherwise swallow).
+_KEYS = r"(?i)^(id|sub|dlvrd|submit[\s_]*date|done[\s_]*date|stat|err|text)\s*:"
+_FIELD_KEYS = {"id": "id", "stat": "stat", "err": "err",
+               "submit": r"submit[\s_]*date", "done": r"done[\s_]*date"}
+_DATE_HINT = "(expected YYMMDDhhmm[ss] or YYYYMMDDhhmmss)"
 
 
 class SmppParseError(ValueError):
@@ -37,34 +40,93 @@ class SmppReceipt:
     event_at: datetime
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _field_sql(name: str) -> str:
+    """The field's value in `head` (the line before `text:`), or null when absent or blank."""
+    pattern = _quote(r"(?i)(?:^|\s)" + _FIELD_KEYS[name] + r":\s*(.*)$")
+    rest = f"regexp_extract(head, {pattern}, 1)"
+    return (f"case when regexp_matches({rest}, {_quote(_KEYS)}) then null "
+            f"else nullif(regexp_extract({rest}, '^(\\S+)', 1), '') end")
+
+
+def smpp_date_sql(value: str) -> str:
+    """SQL reading an SMPP date (10, 12 or 14 digits) as a UTC timestamp; null if it is not one."""
+    return (f"case when regexp_full_match({value}, '[0-9]+') then case length({value}) "
+            f"when 10 then try_strptime({value}, '%y%m%d%H%M') "
+            f"when 12 then try_strptime({value}, '%y%m%d%H%M%S') "
+            f"when 14 then try_strptime({value}, '%Y%m%d%H%M%S') end end")
+
+
+def _bad_date_reason(value: str) -> str:
+    return f"'unparseable SMPP receipt: unparseable date ''' || {value} || ''' {_DATE_HINT}'"
+
+
+def smpp_parse_sql(lines: str) -> str:
+    """A query over `lines(_row_number, line)` giving each non-blank line's fields or its reject reason.
+
+    Columns: _row_number, line, provider_message_id, status, error_code,
+    submitted_at, event_at, _reason (null when the receipt is usable).
+    """
+    fields = ",\n        ".join(f"{_field_sql(name)} as f_{name}" for name in _FIELD_KEYS)
+    missing = " || ".join(
+        f"case when f_{name} is null then ', {label}' else '' end"
+        for name, label in (("id", "id"), ("stat", "stat"), ("done", "done date"))
+    )
+    return f"""
+    with heads as (
+        select _row_number, line, regexp_replace(line, '(?i)(^|\\s)text:.*$', '') as head
+        from {lines}
+        where trim(coalesce(line, '')) <> ''
+    ), found as (
+        select _row_number, line,
+        {fields}
+        from heads
+    ), parsed as (
+        select *, {smpp_date_sql('f_submit')} as submit_ts, {smpp_date_sql('f_done')} as done_ts,
+            {missing} as missing
+        from found
+    )
+    select _row_number, line,
+        f_id as provider_message_id, upper(f_stat) as status, f_err as error_code,
+        submit_ts as submitted_at, done_ts as event_at,
+        case
+            when missing <> '' then 'unparseable SMPP receipt: missing field(s): ' || substr(missing, 3)
+            when f_submit is not null and submit_ts is null then {_bad_date_reason('f_submit')}
+            when done_ts is null then {_bad_date_reason('f_done')}
+        end as _reason
+    from parsed
+    """
+
+
+_local = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    if not hasattr(_local, "con"):
+        _local.con = duckdb.connect()
+    return _local.con
+
+
 def parse_smpp_date(value: str) -> datetime:
     """Read an SMPP receipt date (YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss), UTC."""
-    fmt = _DATE_FORMATS.get(len(value))
-    if fmt is None or not value.isdigit():
-        raise SmppParseError(f"unparseable date {value!r} (expected YYMMDDhhmm[ss] or YYYYMMDDhhmmss)")
-    try:
-        return datetime.strptime(value, fmt)
-    except ValueError as exc:
-        raise SmppParseError(f"unparseable date {value!r}: {exc}") from None
+    parsed = _connection().execute(f"select {smpp_date_sql('$value')}", {"value": value}).fetchone()[0]
+    if parsed is None:
+        raise SmppParseError(f"unparseable date {value!r} {_DATE_HINT}")
+    return parsed
 
 
 def parse_smpp_receipt(line: str) -> SmppReceipt:
-    """Parse one receipt text; raise SmppParseError naming what is wrong."""
-    text_match = _TEXT.search(line)
-    head = line[: text_match.start()] if text_match else line
-    found: dict[str, str] = {}
-    for name, pattern in _FIELDS.items():
-        match = pattern.search(head)
-        if match:
-            found[name] = match.group(1)
-    missing = [name for name in ("id", "stat", "done") if name not in found]
-    if missing:
-        labels = {"id": "id", "stat": "stat", "done": "done date"}
-        raise SmppParseError("missing field(s): " + ", ".join(labels[m] for m in missing))
-    return SmppReceipt(
-        provider_message_id=found["id"],
-        status=found["stat"].upper(),
-        error_code=found.get("err"),
-        submitted_at=parse_smpp_date(found["submit"]) if "submit" in found else None,
-        event_at=parse_smpp_date(found["done"]),
-    )
+    """Parse one receipt text with the loader's SQL; raise SmppParseError naming what is wrong."""
+    con = _connection()
+    row = con.execute(
+        smpp_parse_sql("(select 1 as _row_number, $line as line)"), {"line": line}
+    ).fetchone()
+    if row is None:
+        raise SmppParseError("missing field(s): id, stat, done date")  # a blank line
+    _, _, message_id, status, error_code, submitted_at, event_at, reason = row
+    if reason:
+        raise SmppParseError(reason.removeprefix("unparseable SMPP receipt: "))
+    return SmppReceipt(message_id, status, error_code, submitted_at, event_at)
