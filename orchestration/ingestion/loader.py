@@ -161,6 +161,22 @@ def load_file(
     failed_before: set | frozenset = frozenset(),
 ) -> FileOutcome:
     """Read, validate and write one file version in a single transaction."""
+    con.execute("begin transaction")
+    try:
+        error = _read_and_validate(con, entity, relative, path)
+        if error is None:
+            outcome = _write_rows(con, entity, relative, content_hash, stat)
+            con.execute("commit")
+            return outcome
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("rollback")
+    return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+
+
+def _read_and_validate(con, entity: str, relative: str, path: Path) -> str | None:
+    """Fill valid_rows, invalid_rows and reader_rejects; or say why the file cannot be loaded."""
     fmt = file_format(path, entity)
     try:
         if fmt is None:
@@ -168,54 +184,40 @@ def load_file(
         columns = read_file(con, path, fmt)
         validate(con, SPECS[entity], columns)
     except MissingColumnError as exc:
-        error = f"{relative}: missing required column(s) {exc}"
-        return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+        return f"{relative}: missing required column(s) {exc}"
     except UnreadableFileError as exc:
-        error = f"{relative}: {exc}"
-        return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+        return f"{relative}: {exc}"
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        error = f"{relative}: cannot load ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-        return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
+        return f"{relative}: cannot load ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+    return None
 
+
+def _write_rows(con, entity: str, relative: str, content_hash: str, stat: os.stat_result) -> FileOutcome:
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     names = ", ".join(c.name for c in SPECS[entity].columns)
-    con.execute("begin transaction")
-    try:
-        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
-        con.execute(
-            f"insert into raw.{entity} ({names}, _load_id, _source_file, _row_number, _extra, "
-            f"_loaded_at) select {names}, ?, ?, _row_number, _extra, ? from {VALID_ROWS}",
-            [load_id, relative, loaded_at],
-        )
-        con.execute(
-            "insert into raw.rejected_rows select ?, ?, ?, _row_number, _reason, _original, ? "
-            f"from {INVALID_ROWS}",
-            [load_id, entity, relative, loaded_at],
-        )
-        con.execute(
-            "insert into raw.rejected_rows select ?, ?, ?, _row_number, _reason, _original, ? "
-            f"from {READER_REJECTS}",
-            [load_id, entity, relative, loaded_at],
-        )
-        loaded = con.execute(f"select count(*) from {VALID_ROWS}").fetchone()[0]
-        rejected = con.execute(
-            f"select (select count(*) from {INVALID_ROWS}) + (select count(*) from {READER_REJECTS})"
-        ).fetchone()[0]
-        con.execute(
-            "update raw.load_log set is_current = false, superseded_by_load_id = ? "
-            "where entity = ? and path = ? and is_current",
-            [load_id, entity, relative],
-        )
-        con.execute(
-            f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, true, ?)",
-            [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns,
-             loaded, rejected, loaded_at],
-        )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
+    loaded = con.execute(
+        f"insert into raw.{entity} ({names}, _load_id, _source_file, _row_number, _extra, "
+        f"_loaded_at) select {names}, ?, ?, _row_number, _extra, ? from {VALID_ROWS}",
+        [load_id, relative, loaded_at],
+    ).fetchone()[0]
+    rejected = con.execute(
+        "insert into raw.rejected_rows select ?, ?, ?, _row_number, _reason, _original, ? "
+        f"from (select _row_number, _reason, cast(_original as varchar) as _original from {INVALID_ROWS} "
+        f"union all select _row_number, _reason, _original from {READER_REJECTS})",
+        [load_id, entity, relative, loaded_at],
+    ).fetchone()[0]
+    con.execute(
+        "update raw.load_log set is_current = false, superseded_by_load_id = ? "
+        "where entity = ? and path = ? and is_current",
+        [load_id, entity, relative],
+    )
+    con.execute(
+        f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, true, ?)",
+        [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns,
+         loaded, rejected, loaded_at],
+    )
     return FileOutcome(relative, "loaded", loaded, rejected)
 
 
