@@ -32,6 +32,7 @@ class RunSummary:
     dbt_failures: list[str] = field(default_factory=list)
     error: str | None = None
     log_file: Path | None = None
+    site_dir: Path | None = None
 
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive")}
@@ -90,7 +91,8 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             },
             raise_on_error=False,
         )
-    summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file)
+    summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file,
+                         site_dir=defs.resources["warehouse"].site)
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
         summary.error = "; ".join(
