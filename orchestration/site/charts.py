@@ -32,7 +32,7 @@ def by_hour(series: list[tuple[str, str, list[int]]], label: str) -> str:
     """
     buckets = len(series[0][2])
     bar, gap, left, bottom, plot_h = 8, 2, 36, 20, 110
-    width, height = left + buckets * (bar + gap) + 4, plot_h + bottom + 8
+    width, height = left + buckets * (bar + gap) + 16, plot_h + bottom + 8
     totals = [sum(s[2][i] for s in series) for i in range(buckets)]
     top = max(totals) or 1
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(label)}">',
