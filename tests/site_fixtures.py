@@ -35,8 +35,8 @@ create table marts.fct_messages (message_id varchar, campaign_id varchar, accoun
     segments integer, clicks bigint);
 create table marts.fct_campaign_contacts (campaign_id varchar, contact_id varchar, account_id varchar,
     delivery_status varchar, messages bigint, clicks bigint);
-create table marts.fct_clicks (click_key varchar, message_id varchar, campaign_id varchar, contact_id varchar,
-    account_id varchar, clicked_at timestamp, sent_at timestamp);
+create table marts.fct_clicks (click_key varchar, click_id varchar, message_id varchar, campaign_id varchar,
+    contact_id varchar, account_id varchar, url varchar, clicked_at timestamp, sent_at timestamp);
 create table marts.fct_order_attribution (order_id varchar, account_id varchar, contact_id varchar,
     campaign_id varchar, ordered_at timestamp, revenue decimal(18,2), is_direct boolean,
     direct_revenue decimal(18,2), assisted_revenue decimal(18,2), linear_revenue decimal(18,2),
@@ -126,8 +126,8 @@ def make_warehouse(folder: Path) -> Path:
                             [cid, contact, acc, status, 1, clicks])
                 if clicks:
                     clicked = sent + timedelta(hours=n % 60)
-                    con.execute("insert into marts.fct_clicks values (?, ?, ?, ?, ?, ?, ?)",
-                                [f"x{n}", message, cid, contact, acc, clicked, sent])
+                    con.execute("insert into marts.fct_clicks values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [f"x{n}", f"x{n}", message, cid, contact, acc, None, clicked, sent])
                     if acc != "acc_none" and n % 8 == 0:
                         revenue = Decimal("19.99") + n
                         con.execute("insert into marts.fct_order_attribution values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

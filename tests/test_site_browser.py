@@ -275,3 +275,11 @@ def test_a_suppression_list_page(page, site, warehouse):
 
 def test_the_site_is_self_contained_and_holds_no_raw_number(site):
     assert_self_contained(site)
+
+
+def test_mmsreport_run_builds_the_site_next_to_the_warehouse(warehouse):
+    """The reports/site asset is part of the build job: the warehouse fixture's run wrote <stem>_site/."""
+    site = warehouse.with_name(f"{warehouse.stem}_site")
+    assert (site / "index.html").is_file()
+    assert any((site / "campaigns").glob("*.html"))
+    assert_self_contained(site)

@@ -16,10 +16,12 @@ messages as (
 final as (
     select
         clicks.click_key,
+        clicks.click_id,
         clicks.message_id,
         messages.campaign_id,
         messages.contact_id,
         messages.account_id,
+        clicks.url,
         clicks.clicked_at,
         messages.sent_at
     from clicks
