@@ -136,3 +136,40 @@ def test_the_command_writes_the_site(mini, tmp_path):
     missing = subprocess.run([str(mmsreport), "site", "--warehouse", str(tmp_path / "nope.duckdb")],
                              capture_output=True, text=True, timeout=300)
     assert missing.returncode == 2 and "no warehouse" in missing.stderr
+
+
+def test_the_dagster_asset_writes_the_site_next_to_the_published_warehouse(mini, monkeypatch):
+    from dagster import materialize
+
+    from orchestration.defs.publish_assets import PUBLISHED_KEY
+    from orchestration.defs.resources import WarehouseResource
+    from orchestration.defs.site_assets import SITE_KEY, report_site
+
+    warehouse, _ = mini
+    monkeypatch.delenv("MMSREPORT_SITE", raising=False)
+    resource = WarehouseResource(landing_dir=str(warehouse.parent / "landing"), warehouse_path=str(warehouse))
+    assert resource.site == warehouse.parent / "mini_site"
+    result = materialize([report_site], resources={"warehouse": resource})
+    assert result.success
+    [event] = result.get_asset_materialization_events()
+    assert event.materialization.asset_key == SITE_KEY
+    assert event.materialization.metadata["pages"].value == 10
+    assert (warehouse.parent / "mini_site" / "index.html").is_file()
+    spec = next(iter(report_site.specs))
+    assert [dep.asset_key for dep in spec.deps] == [PUBLISHED_KEY]
+
+    monkeypatch.setenv("MMSREPORT_SITE", str(warehouse.parent / "elsewhere"))
+    assert resource.site == warehouse.parent / "elsewhere"
+    configured = WarehouseResource(landing_dir="x", warehouse_path=str(warehouse), site_dir="/srv/site")
+    assert configured.site == Path("/srv/site")
+
+
+def test_the_run_summary_says_where_the_site_is(mini):
+    import io
+
+    from orchestration.cli.build import RunSummary
+    from orchestration.cli.summary import print_run_summary
+
+    out = io.StringIO()
+    print_run_summary(RunSummary(success=True, seconds=1.0, site_dir=mini[1].out), out=out)
+    assert f"report site:     {mini[1].out / 'index.html'}" in out.getvalue()
