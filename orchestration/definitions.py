@@ -20,6 +20,7 @@ from orchestration.defs.export_assets import suppressions_export
 from orchestration.defs.publish_assets import published_warehouse
 from orchestration.defs.raw_assets import raw_assets
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.site_assets import report_site
 from orchestration.paths import default_landing, default_warehouse
 
 BUILD_JOB = "build_warehouse"
@@ -33,9 +34,11 @@ build_job = define_asset_job(
 )
 
 
-def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = None) -> Definitions:
+def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = None,
+                      site_dir: Path | None = None) -> Definitions:
+    """site_dir: where the report site goes; default MMSREPORT_SITE, else <warehouse stem>_site/."""
     return Definitions(
-        assets=[*raw_assets, dbt_models, published_warehouse, suppressions_export],
+        assets=[*raw_assets, dbt_models, published_warehouse, suppressions_export, report_site],
         jobs=[build_job],
         schedules=[nightly_schedule(build_job)],
         sensors=[landing_sensor(build_job)],
@@ -44,6 +47,7 @@ def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = No
                 landing_dir=str(landing),
                 warehouse_path=str(warehouse),
                 dbt_vars_json=json.dumps(dbt_vars or {}),
+                site_dir=str(site_dir) if site_dir else "",
             ),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },

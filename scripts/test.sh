@@ -7,6 +7,9 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+# The site's browser tests drive Debian's chromium through Playwright (its own browser download
+# cannot be fetched here); install it on a clean machine.
+command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== dagster definitions validate"

@@ -34,6 +34,7 @@ class RunSummary:
     error: str | None = None
     log_file: Path | None = None
     up_to_date: bool = False  # nothing new: dbt and publishing were skipped
+    site_dir: Path | None = None
 
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive")}
@@ -94,7 +95,8 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             },
             raise_on_error=False,
         )
-    summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file)
+    summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file,
+                         site_dir=defs.resources["warehouse"].site)
     summary.up_to_date = result.success and not any(
         event.asset_key == PUBLISHED_KEY for event in result.get_asset_materialization_events())
     if not result.success:

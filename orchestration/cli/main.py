@@ -1,4 +1,4 @@
-"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10)."""
+"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10), site (issue 9)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = cmd_run(argparse.Namespace(landing=landing, warehouse=warehouse, var=[], full_refresh=False))
     if warehouse.exists():
         cmd_report(argparse.Namespace(warehouse=warehouse, campaign=None))
+        from orchestration.site import default_site_dir
+
+        site = default_site_dir(warehouse) / "index.html"
+        if site.exists():
+            print(f"\nThe campaign report site: open {site} in a browser", file=sys.stderr)
     return code
 
 
@@ -99,6 +104,20 @@ def cmd_export_suppressions(args: argparse.Namespace) -> int:
         return 2
     count = export_suppressions(args.warehouse, args.out)
     print(f"Wrote {count} suppressed contacts to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from orchestration.site import build_site, default_site_dir
+
+    if not args.warehouse.exists():
+        print(f"mmsreport site: no warehouse at {args.warehouse} (run `mmsreport run` first)", file=sys.stderr)
+        return 2
+    out = args.out or default_site_dir(args.warehouse)
+    result = build_site(args.warehouse, out)
+    print(f"Wrote {result.pages:,} pages ({result.files:,} files, {result.bytes / 1e6:.1f} MB; largest page "
+          f"{result.largest_page_bytes / 1e3:.0f} kB) in {result.seconds:.1f} s", file=sys.stderr)
+    print(f"Open {result.out / 'index.html'} in a browser", file=sys.stderr)
     return 0
 
 
@@ -131,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--warehouse", type=_path, default=default_warehouse())
     export.add_argument("--out", type=_path, required=True)
     export.set_defaults(func=cmd_export_suppressions)
+
+    site = sub.add_parser("site", help="build the static campaign report site (HTML pages, no server needed)")
+    site.add_argument("--warehouse", type=_path, default=default_warehouse())
+    site.add_argument("--out", type=_path, default=None,
+                      help="output folder (default: <warehouse stem>_site next to the warehouse)")
+    site.set_defaults(func=cmd_site)
     return parser
 
 

@@ -38,6 +38,8 @@ def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:
         say(f"  ✗ {summary.error}")
     if summary.log_file:
         say(f"  full log:        {summary.log_file}")
+    if summary.success and summary.site_dir and (summary.site_dir / "index.html").exists():
+        say(f"  report site:     {summary.site_dir / 'index.html'}  (open it in a browser)")
     if summary.success and not summary.failed_files:
         say("OK")
     elif summary.success:

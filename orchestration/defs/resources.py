@@ -7,6 +7,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 
 from orchestration.publish.warehouse import WarehouseLock, working_path
+from orchestration.site.build import default_site_dir
 
 
 class WarehouseResource(ConfigurableResource):
@@ -19,6 +20,7 @@ class WarehouseResource(ConfigurableResource):
     landing_dir: str
     warehouse_path: str
     dbt_vars_json: str = "{}"
+    site_dir: str = ""  # the report site folder; empty: MMSREPORT_SITE, else <warehouse stem>_site/ beside it
 
     @property
     def dbt_vars(self) -> dict:
@@ -27,6 +29,10 @@ class WarehouseResource(ConfigurableResource):
     @property
     def published(self) -> Path:
         return Path(self.warehouse_path)
+
+    @property
+    def site(self) -> Path:
+        return Path(self.site_dir) if self.site_dir else default_site_dir(self.published)
 
     @property
     def working(self) -> Path:

@@ -1,0 +1,188 @@
+"""The SQL the site reads, all from the marts, with parameters for every value.
+
+Large results (delivery tabs, suppression lists) are streamed in order, so the
+site is written page by page without holding a campaign's contacts in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import duckdb
+
+HOUR_BUCKETS = 48  # hours 0..47 after send, then one bucket for 48 h and later
+FETCH_ROWS = 10_000
+
+
+@dataclass
+class Campaign:
+    campaign_id: str
+    account_id: str
+    account_name: str | None
+    campaign_name: str | None
+    message_type: str | None
+    body: str | None
+    media_url: str | None
+    created_at: object
+    has_attribution: bool
+    overview: dict
+    clicks_by_hour: list[int] = field(default_factory=lambda: [0] * (HOUR_BUCKETS + 1))
+    direct_orders_by_hour: list[int] = field(default_factory=lambda: [0] * (HOUR_BUCKETS + 1))
+    assisted_orders_by_hour: list[int] = field(default_factory=lambda: [0] * (HOUR_BUCKETS + 1))
+
+
+@dataclass
+class Account:
+    account_id: str
+    account_name: str | None
+    currency: str
+    has_attribution: bool
+    campaigns: int = 0
+    hard_bounced_contacts: int = 0
+    suppressed_contacts: int = 0
+
+
+CAMPAIGNS_SQL = """
+with attributed_accounts as (
+    select distinct account_id from marts.fct_order_attribution
+)
+select o.*, d.account_name, d.body, d.media_url, d.created_at,
+    o.account_id in (select account_id from attributed_accounts) as has_attribution
+from marts.fct_campaign_overview o
+left join marts.dim_campaigns d on d.campaign_id = o.campaign_id
+order by o.last_sent_at desc nulls last, o.campaign_id
+"""
+
+ACCOUNTS_SQL = """
+with ids as (
+    select account_id from marts.dim_campaigns
+    union
+    select account_id from marts.contact_suppressions where account_id is not null
+),
+names as (
+    select account_id, any_value(account_name) as account_name, any_value(currency) as currency,
+        count(*) as campaigns
+    from marts.dim_campaigns group by account_id
+),
+suppressions as (
+    select account_id, count(*) as hard_bounced, count(*) filter (where is_suppressed) as suppressed
+    from marts.contact_suppressions group by account_id
+)
+select ids.account_id, names.account_name, coalesce(names.currency, 'GBP'),
+    ids.account_id in (select account_id from marts.fct_order_attribution) as has_attribution,
+    coalesce(names.campaigns, 0), coalesce(suppressions.hard_bounced, 0), coalesce(suppressions.suppressed, 0)
+from ids
+left join names on names.account_id = ids.account_id
+left join suppressions on suppressions.account_id = ids.account_id
+order by ids.account_id
+"""
+
+# A click (or order) before its message's send time would be bad data; it goes to hour 0.
+CLICKS_BY_HOUR_SQL = """
+select campaign_id,
+    least(greatest(floor(date_diff('second', sent_at, clicked_at) / 3600), 0), ?) as hour,
+    count(*)
+from marts.fct_clicks
+group by all
+"""
+
+# An order's hour after send: from the send of the message whose click is the
+# campaign's last click before the order (last_click_at) to the order.
+ORDERS_BY_HOUR_SQL = """
+with orders as (
+    select a.order_id, a.campaign_id, a.is_direct, a.ordered_at, max(c.sent_at) as sent_at
+    from marts.fct_order_attribution a
+    left join marts.fct_clicks c
+        on c.campaign_id = a.campaign_id and c.contact_id = a.contact_id and c.clicked_at = a.last_click_at
+    group by all
+)
+select campaign_id, is_direct,
+    least(greatest(floor(date_diff('second', coalesce(sent_at, ordered_at), ordered_at) / 3600), 0), ?) as hour,
+    count(*)
+from orders
+group by all
+"""
+
+# One row per contact of a tab, in page order. The status time and error code are
+# those of the contact's latest message in the campaign with the contact's status.
+TAB_ROWS_SQL = """
+with message_status as (
+    select campaign_id, contact_id, delivery_status,
+        max(status_at) as status_at, arg_max(error_code, status_at) as error_code
+    from marts.fct_messages
+    group by all
+)
+select cc.campaign_id, cc.delivery_status, cc.contact_id, d.phone_number_masked, m.status_at, m.error_code,
+    cc.messages, cc.clicks
+from marts.fct_campaign_contacts cc
+left join marts.dim_contacts d on d.contact_id = cc.contact_id
+left join message_status m
+    on m.campaign_id = cc.campaign_id and m.contact_id = cc.contact_id and m.delivery_status = cc.delivery_status
+where cc.delivery_status in ('delivered', 'pending', 'soft_bounce', 'hard_bounce', 'deleted')
+order by cc.campaign_id, cc.delivery_status, m.status_at desc nulls last, cc.contact_id
+"""
+
+SUPPRESSION_ROWS_SQL = """
+select s.account_id, s.contact_id, d.phone_number_masked, s.hard_bounce_count, s.suppressed_at
+from marts.contact_suppressions s
+left join marts.dim_contacts d on d.contact_id = s.contact_id
+where s.is_suppressed and s.account_id is not null
+order by s.account_id, s.suppressed_at desc, s.contact_id
+"""
+
+
+def connect(warehouse) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, table]).fetchone()[0] > 0
+
+
+def campaigns(con: duckdb.DuckDBPyConnection, with_hours: bool = True) -> dict[str, Campaign]:
+    """Every campaign of the overview; with_hours: also clicks and orders by hour (needs marts.fct_clicks)."""
+    cursor = con.execute(CAMPAIGNS_SQL)
+    names = [d[0] for d in cursor.description]
+    result = {}
+    for row in cursor.fetchall():
+        r = dict(zip(names, row, strict=True))
+        result[r["campaign_id"]] = Campaign(
+            campaign_id=r["campaign_id"], account_id=r["account_id"], account_name=r["account_name"],
+            campaign_name=r["campaign_name"], message_type=r["message_type"], body=r["body"],
+            media_url=r["media_url"], created_at=r["created_at"], has_attribution=bool(r["has_attribution"]),
+            overview=r)
+    if not with_hours:
+        return result
+    for campaign_id, hour, count in con.execute(CLICKS_BY_HOUR_SQL, [HOUR_BUCKETS]).fetchall():
+        if campaign_id in result:
+            result[campaign_id].clicks_by_hour[int(hour)] += count
+    for campaign_id, is_direct, hour, count in con.execute(ORDERS_BY_HOUR_SQL, [HOUR_BUCKETS]).fetchall():
+        if campaign_id in result:
+            series = result[campaign_id].direct_orders_by_hour if is_direct else \
+                result[campaign_id].assisted_orders_by_hour
+            series[int(hour)] += count
+    return result
+
+
+def accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
+    return [Account(*row) for row in con.execute(ACCOUNTS_SQL).fetchall()]
+
+
+def _stream(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple]:
+    cursor = con.execute(sql)
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        yield from rows
+
+
+def tab_rows(con: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
+    """(campaign_id, status, contact_id, masked number, status_at, error_code, messages, clicks), in page order."""
+    return _stream(con, TAB_ROWS_SQL)
+
+
+def suppression_rows(con: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
+    """(account_id, contact_id, masked number, hard_bounce_count, suppressed_at), in page order."""
+    return _stream(con, SUPPRESSION_ROWS_SQL)

@@ -1,0 +1,352 @@
+"""HTML for each kind of page. Every value from data goes through fmt.esc (names and bodies are user content)."""
+
+from __future__ import annotations
+
+from orchestration.site import charts, fmt
+from orchestration.site.fmt import DASH, esc
+from orchestration.site.layout import PAGE_ROWS, TABS, account_page, campaign_page, pages_for, rel, tab_page
+from orchestration.site.queries import Account, Campaign
+
+# Only files of the site itself: no request can leave the machine (see DECISIONS.md).
+CSP = ("default-src 'none'; script-src 'self' file:; style-src 'self' file:; "
+       "img-src 'self' file: data:; base-uri 'none'; form-action 'none'")
+
+NO_ATTRIBUTION = ("No attributed orders for this account: revenue, orders and conversion need "
+                  "advanced revenue attribution (tracked link clicks and order data).")
+
+# (column, header, kind, needs attribution data)
+INDEX_COLUMNS = [
+    ("name", "Campaign", "text", False),
+    ("account", "Account", "text", False),
+    ("type", "Type", "text", False),
+    ("last_sent", "Last sent", "time", False),
+    ("messages_sent", "Sent", "int", False),
+    ("messages_delivered", "Delivered", "int", False),
+    ("total_segments", "Segments", "int", False),
+    ("total_clicks", "Clicks", "int", False),
+    ("unique_clicks", "Unique clickers", "int", False),
+    ("click_to_delivered_rate", "Click-to-delivered", "rate", False),
+    ("conversion_rate", "Conversion", "rate", True),
+    ("direct_orders", "Orders", "int", True),
+    ("direct_revenue", "Revenue", "money", True),
+    ("assisted_revenue", "Assisted revenue", "money", True),
+    ("unsubscribes", "Unsubscribes", "int", False),
+]
+
+
+def page(path: str, title: str, body: str, built_at: str, kind: str) -> str:
+    root = rel(path, "")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>{esc(title)} · Campaign reports</title>"
+        f'<link rel="stylesheet" href="{root}static/site.css"></head>\n'
+        f'<body class="{kind}"><header class="top"><a href="{root}index.html">Campaign reports</a>'
+        f'<span class="built">Built {esc(built_at)} UTC from the warehouse marts</span></header>\n'
+        f"<main>{body}</main>\n"
+        f'<script src="{root}static/site.js"></script></body></html>\n'
+    )
+
+
+def _account_label(name: str | None, account_id: str) -> str:
+    return name or account_id
+
+
+# ---------------------------------------------------------------- index
+
+
+def _index_cell(column: str, kind: str, needs_attr: bool, c: Campaign, path: str) -> str:
+    o = c.overview
+    if needs_attr and not c.has_attribution:
+        return f'<td data-col="{column}" data-v="" class="num na" title="{esc(NO_ATTRIBUTION)}">{DASH}</td>'
+    if column == "name":
+        link = rel(path, campaign_page(c.campaign_id))
+        name = c.campaign_name or c.campaign_id
+        return (f'<td data-col="name" data-v="{esc(name)}"><a href="{esc(link)}">{esc(name)}</a>'
+                f'<div class="sub">{esc(c.campaign_id)}</div></td>')
+    if column == "account":
+        label = _account_label(c.account_name, c.account_id)
+        return f'<td data-col="account" data-v="{esc(label)}">{esc(label)}</td>'
+    if column == "type":
+        kind = esc(c.message_type)
+        return f'<td data-col="type" data-v="{kind}"><span class="badge">{kind}</span></td>'
+    if column == "last_sent":
+        return f'<td data-col="last_sent" data-v="{fmt.iso(o["last_sent_at"])}">{fmt.time(o["last_sent_at"])}</td>'
+    value = o[column]
+    if kind == "int":
+        return f'<td data-col="{column}" data-v="{int(value)}" class="num">{fmt.integer(value)}</td>'
+    if kind == "rate":
+        raw = "" if value is None else repr(float(value))
+        return f'<td data-col="{column}" data-v="{raw}" class="num">{fmt.rate(value)}</td>'
+    amount = fmt.cents(value)
+    return (f'<td data-col="{column}" data-v="{amount}" class="num">'
+            f"{fmt.money_cents(amount, o['currency'])}</td>")
+
+
+def _totals(rows: list[Campaign]) -> dict[str, str]:
+    """The totals row: sums of counts; rates from summed numerators and denominators; revenue per currency."""
+    def total(column, only_attributed=False):
+        return sum(int(c.overview[column]) for c in rows if c.has_attribution or not only_attributed)
+
+    deliveries = total("unique_deliveries")
+    attributed_deliveries = total("unique_deliveries", True)
+    out = {column: fmt.integer(total(column, needs)) for column, _, kind, needs in INDEX_COLUMNS if kind == "int"}
+    out["click_to_delivered_rate"] = fmt.rate(total("unique_clicks") / deliveries if deliveries else None)
+    out["conversion_rate"] = fmt.rate(
+        total("direct_orders", True) / attributed_deliveries if attributed_deliveries else None)
+    for column in ("direct_revenue", "assisted_revenue"):
+        by_currency: dict[str, int] = {}
+        for c in rows:
+            if c.has_attribution:
+                by_currency[c.overview["currency"]] = by_currency.get(c.overview["currency"], 0) + \
+                    fmt.cents(c.overview[column])
+        out[column] = "<br>".join(esc(fmt.money_cents(v, cur)) for cur, v in sorted(by_currency.items())) or DASH
+    out["name"] = f"Total ({len(rows)} campaigns)"
+    return out
+
+
+def index(campaigns: list[Campaign], accounts: list[Account], built_at: str) -> str:
+    path = "index.html"
+    head = "".join(
+        f'<th data-col="{column}" data-kind="{kind}" aria-sort="none"'
+        f'{" class=num" if kind not in ("text", "time") else ""}><button type="button">{esc(label)}</button></th>'
+        for column, label, kind, _ in INDEX_COLUMNS)
+    body = []
+    for c in campaigns:
+        o = c.overview
+        cells = "".join(_index_cell(column, kind, needs, c, path) for column, _, kind, needs in INDEX_COLUMNS)
+        body.append(
+            f'<tr data-id="{esc(c.campaign_id)}" data-type="{esc(c.message_type)}" data-account="{esc(c.account_id)}" '
+            f'data-ud="{int(o["unique_deliveries"])}" data-attr="{int(c.has_attribution)}" '
+            f'data-cur="{esc(o["currency"])}">{cells}</tr>')
+    totals = _totals(campaigns)
+    foot = "".join(
+        f'<td data-total="{column}"{" class=num" if kind not in ("text", "time") else ""}>'
+        f'{totals.get(column, "") if column in totals else ""}</td>'
+        for column, _, kind, _ in INDEX_COLUMNS)
+    account_options = "".join(
+        f'<option value="{esc(a.account_id)}">{esc(_account_label(a.account_name, a.account_id))}</option>'
+        for a in accounts if a.campaigns)
+    account_rows = "".join(
+        f'<tr><td><a href="{esc(account_page(a.account_id))}">{esc(_account_label(a.account_name, a.account_id))}</a>'
+        f'<div class="sub">{esc(a.account_id)}</div></td><td class="num">{fmt.integer(a.campaigns)}</td>'
+        f'<td class="num">{fmt.integer(a.hard_bounced_contacts)}</td>'
+        f'<td class="num">{fmt.integer(a.suppressed_contacts)}</td>'
+        f'<td>{"yes" if a.has_attribution else "no"}</td></tr>'
+        for a in accounts)
+    html = f"""
+<h1>SMS/MMS campaigns</h1>
+<div class="filters">
+  <label>Type <select id="filter-type"><option value="">All</option><option value="SMS">SMS</option>
+  <option value="MMS">MMS</option></select></label>
+  <label>Account <select id="filter-account"><option value="">All accounts</option>{account_options}</select></label>
+  <span id="shown" aria-live="polite">{len(campaigns)} of {len(campaigns)} campaigns</span>
+</div>
+<p class="note">Click a column header to sort. Revenue, orders and conversion need advanced revenue attribution:
+they show {DASH} for accounts without attributed orders and are left out of the totals. Revenue is totalled per
+currency. Rates in the totals row are recomputed from the summed counts.</p>
+<div class="scroll"><table id="campaigns" class="report">
+<thead><tr>{head}</tr></thead>
+<tbody>{"".join(body)}</tbody>
+<tfoot><tr>{foot}</tr></tfoot>
+</table></div>
+<h2>Accounts and suppression lists</h2>
+<table class="report" id="accounts"><thead><tr><th>Account</th><th class="num">Campaigns</th>
+<th class="num">Contacts with hard bounces</th><th class="num">Suppressed contacts</th>
+<th>Revenue attribution</th></tr></thead><tbody>{account_rows}</tbody></table>
+"""
+    return page(path, "Campaigns", html, built_at, "index")
+
+
+# ---------------------------------------------------------------- campaign page
+
+
+def _preview(c: Campaign, media_src: str | None, path: str) -> str:
+    body = f'<div class="bubble">{esc(c.body)}</div>' if c.body else '<div class="bubble empty">(no text)</div>'
+    media = ""
+    if c.message_type == "MMS":
+        if media_src:
+            media = f'<img class="media" src="{esc(rel(path, media_src))}" alt="MMS image">'
+        else:
+            url = f'<code class="url">{esc(c.media_url)}</code>' if c.media_url else ""
+            media = (f'<div class="media placeholder" role="img" aria-label="Image not available offline">'
+                     f"<span>Image not available offline</span>{url}</div>")
+    return f"""
+<section class="preview" aria-label="Message preview">
+  <div class="orient" role="group" aria-label="Preview orientation">
+    <button type="button" data-orient="portrait" aria-pressed="true">Portrait</button>
+    <button type="button" data-orient="landscape" aria-pressed="false">Landscape</button>
+  </div>
+  <div class="phone portrait" id="phone"><div class="screen">
+    <div class="sender">{esc(c.message_type)} · {esc(_account_label(c.account_name, c.account_id))}</div>
+    {media}{body}
+  </div></div>
+</section>"""
+
+
+def _tile(key: str, label: str, value: str, raw, note: str = "") -> str:
+    title = f' title="{esc(note)}"' if note else ""
+    return (f'<div class="tile" data-tile="{key}"{title}><div class="label">{esc(label)}</div>'
+            f'<div class="value" data-v="{esc(raw)}">{value}</div>'
+            + (f'<div class="note">{esc(note)}</div>' if note else "") + "</div>")
+
+
+def _tiles(c: Campaign) -> str:
+    o = c.overview
+    cur = o["currency"]
+    if c.has_attribution:
+        revenue = _tile("direct_revenue", "Revenue", esc(fmt.money(o["direct_revenue"], cur)),
+                        fmt.cents(o["direct_revenue"]))
+    else:
+        revenue = _tile("direct_revenue", "Revenue", DASH, "", "Needs advanced revenue attribution")
+    main = [revenue] + [
+        _tile(key, label, fmt.integer(o[key]), int(o[key]))
+        for key, label in [("unique_sends", "Unique sends"), ("unique_deliveries", "Unique deliveries"),
+                           ("pending", "Pending"), ("soft_bounces", "Soft bounces"),
+                           ("hard_bounces", "Hard bounced"), ("deleted", "Deleted"),
+                           ("unsubscribes", "Unsubscribes")]]
+    more = [_tile(key, label, fmt.integer(o[key]), int(o[key]))
+            for key, label in [("messages_sent", "Total sent"), ("messages_delivered", "Total delivered"),
+                               ("total_segments", "Segments"), ("total_clicks", "Clicks"),
+                               ("unique_clicks", "Unique clickers")]]
+    more.append(_tile("click_to_delivered_rate", "Click-to-delivered", fmt.rate(o["click_to_delivered_rate"]),
+                      "" if o["click_to_delivered_rate"] is None else o["click_to_delivered_rate"]))
+    if c.has_attribution:
+        more += [
+            _tile("conversion_rate", "Conversion", fmt.rate(o["conversion_rate"]),
+                  "" if o["conversion_rate"] is None else o["conversion_rate"]),
+            _tile("direct_orders", "Orders", fmt.integer(o["direct_orders"]), int(o["direct_orders"])),
+            _tile("assisted_orders", "Assisted orders", fmt.integer(o["assisted_orders"]),
+                  int(o["assisted_orders"])),
+            _tile("assisted_revenue", "Assisted revenue", esc(fmt.money(o["assisted_revenue"], cur)),
+                  fmt.cents(o["assisted_revenue"])),
+        ]
+    return (f'<section class="tiles main-tiles" aria-label="Overview">{"".join(main)}</section>'
+            f'<section class="tiles more-tiles" aria-label="More figures">{"".join(more)}</section>')
+
+
+def _charts(c: Campaign, has_clicks_mart: bool) -> str:
+    o = c.overview
+    status = charts.status_breakdown(
+        [("s-delivered", "Delivered", o["unique_deliveries"]), ("s-pending", "Pending", o["pending"]),
+         ("s-soft", "Soft bounces", o["soft_bounces"]), ("s-hard", "Hard bounces", o["hard_bounces"]),
+         ("s-deleted", "Deleted", o["deleted"])], o["unique_sends"])
+    if not has_clicks_mart:
+        hours = '<p class="note">Not available: rebuild the warehouse (mmsreport run) to add marts.fct_clicks.</p>'
+    else:
+        hours = ('<h3>Clicks by hour after send</h3>'
+                 + charts.by_hour([("c-clicks", "clicks", c.clicks_by_hour)], "Clicks by hour after send"))
+        if c.has_attribution:
+            hours += ('<h3>Attributed orders by hour after send</h3>'
+                      '<p class="legend"><span class="key c-direct"></span>direct '
+                      '<span class="key c-assisted"></span>assisted</p>'
+                      + charts.by_hour([("c-direct", "direct", c.direct_orders_by_hour),
+                                        ("c-assisted", "assisted", c.assisted_orders_by_hour)],
+                                       "Attributed orders by hour after send"))
+    return f"""
+<section class="charts">
+  <figure><figcaption>Contacts by delivery status</figcaption>{status}</figure>
+  <figure><figcaption>Engagement after send</figcaption>{hours}</figure>
+</section>"""
+
+
+def tab_table(rows: list[tuple]) -> str:
+    if not rows:
+        return '<p class="empty">No contacts.</p>'
+    body = "".join(
+        f"<tr><td>{esc(r[2])}</td><td class=\"phone-no\">{esc(r[3]) or DASH}</td><td>{fmt.time(r[4])}</td>"
+        f"<td>{esc(r[5]) or DASH}</td><td class=\"num\">{fmt.integer(r[6])}</td>"
+        f"<td class=\"num\">{fmt.integer(r[7])}</td></tr>"
+        for r in rows)
+    return ('<table class="report contacts"><thead><tr><th>Contact</th><th>Number</th><th>Status at (UTC)</th>'
+            f'<th>Error code</th><th class="num">Messages</th><th class="num">Clicks</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def pager(path: str, count: int, page_no: int, link) -> str:
+    """'Showing a–b of n' and previous/next links; link(page) gives the target path of a page."""
+    pages = pages_for(count)
+    first = (page_no - 1) * PAGE_ROWS + 1 if count else 0
+    last = min(page_no * PAGE_ROWS, count)
+    prev = (f'<a class="prev" href="{esc(rel(path, link(page_no - 1)))}">‹ Previous</a>' if page_no > 1
+            else '<span class="prev off">‹ Previous</span>')
+    nxt = (f'<a class="next" href="{esc(rel(path, link(page_no + 1)))}">Next ›</a>' if page_no < pages
+           else '<span class="next off">Next ›</span>')
+    return (f'<nav class="pager" data-page="{page_no}" data-pages="{pages}">{prev}'
+            f'<span class="where">Showing {fmt.integer(first)}–{fmt.integer(last)} of {fmt.integer(count)}'
+            f" · page {page_no} of {pages}</span>{nxt}</nav>")
+
+
+def _campaign_header(c: Campaign, path: str) -> str:
+    o = c.overview
+    account = _account_label(c.account_name, c.account_id)
+    return (f'<p class="crumbs"><a href="{rel(path, "index.html")}">‹ All campaigns</a></p>'
+            f'<h1>{esc(c.campaign_name or c.campaign_id)} <span class="badge">{esc(c.message_type)}</span></h1>'
+            f'<p class="meta">{esc(c.campaign_id)} · account <a href="{esc(rel(path, account_page(c.account_id)))}">'
+            f"{esc(account)}</a> · last sent {fmt.time(o['last_sent_at'])} UTC</p>")
+
+
+def campaign(c: Campaign, first_pages: dict[str, list[tuple]], media_src: str | None, has_clicks_mart: bool,
+             built_at: str) -> str:
+    path = campaign_page(c.campaign_id)
+    counts = {"delivered": c.overview["unique_deliveries"], "pending": c.overview["pending"],
+              "soft_bounce": c.overview["soft_bounces"], "hard_bounce": c.overview["hard_bounces"],
+              "deleted": c.overview["deleted"]}
+    tabs = "".join(
+        f'<button type="button" role="tab" id="tabbtn-{status}" data-tab="{status}" aria-controls="tab-{status}" '
+        f'aria-selected="{"true" if i == 0 else "false"}">{label} <span class="count">{fmt.integer(counts[status])}'
+        f"</span></button>"
+        for i, (status, label) in enumerate(TABS))
+    panels = "".join(
+        f'<section role="tabpanel" id="tab-{status}" data-status="{status}" data-count="{counts[status]}" '
+        f'aria-labelledby="tabbtn-{status}"{"" if i == 0 else " hidden"}>'
+        + pager(path, counts[status], 1, lambda p, s=status: tab_page(c.campaign_id, s, p))
+        + tab_table(first_pages.get(status, []))
+        + "</section>"
+        for i, (status, _) in enumerate(TABS))
+    body = (_campaign_header(c, path)
+            + f'<div class="top-grid">{_preview(c, media_src, path)}<div>{_tiles(c)}</div></div>'
+            + _charts(c, has_clicks_mart)
+            + f'<h2>Delivery details</h2><div class="tabs" role="tablist">{tabs}</div>{panels}')
+    return page(path, c.campaign_name or c.campaign_id, body, built_at, "campaign")
+
+
+def tab_page_html(c: Campaign, status: str, count: int, page_no: int, rows: list[tuple], built_at: str) -> str:
+    path = tab_page(c.campaign_id, status, page_no)
+    tabs = "".join(
+        f'<a class="tablink{" current" if s == status else ""}" href="{esc(rel(path, tab_page(c.campaign_id, s, 1)))}"'
+        f">{label}</a>"
+        for s, label in TABS)
+    label = dict(TABS)[status]
+    body = (_campaign_header(c, path)
+            + f'<h2>Delivery details: {label}</h2><div class="tabs">{tabs}</div>'
+            + f'<section id="tab-{status}" data-status="{status}" data-count="{count}">'
+            + pager(path, count, page_no, lambda p: tab_page(c.campaign_id, status, p))
+            + tab_table(rows) + "</section>")
+    return page(path, f"{c.campaign_name or c.campaign_id}: {label} page {page_no}", body, built_at, "tabpage")
+
+
+# ---------------------------------------------------------------- suppression lists
+
+
+def suppression_page(a: Account, page_no: int, rows: list[tuple], built_at: str) -> str:
+    path = account_page(a.account_id, page_no)
+    name = _account_label(a.account_name, a.account_id)
+    if rows:
+        table = ('<table class="report contacts" id="suppressions"><thead><tr><th>Contact</th><th>Number</th>'
+                 '<th class="num">Hard bounces</th><th>Suppressed at (UTC)</th></tr></thead><tbody>'
+                 + "".join(f'<tr><td>{esc(r[1])}</td><td class="phone-no">{esc(r[2]) or DASH}</td>'
+                           f'<td class="num">{fmt.integer(r[3])}</td><td>{fmt.time(r[4])}</td></tr>' for r in rows)
+                 + "</tbody></table>")
+    else:
+        table = '<p class="empty">No suppressed contacts.</p>'
+    body = (f'<p class="crumbs"><a href="{rel(path, "index.html")}">‹ All campaigns</a></p>'
+            f"<h1>Suppression list: {esc(name)}</h1>"
+            f'<p class="meta">{esc(a.account_id)} · {fmt.integer(a.hard_bounced_contacts)} contacts with hard bounces'
+            f" · {fmt.integer(a.suppressed_contacts)} suppressed. Numbers are masked; the sending platform gets "
+            "the full list from <code>mmsreport export-suppressions</code>.</p>"
+            + pager(path, a.suppressed_contacts, page_no, lambda p: account_page(a.account_id, p))
+            + table)
+    return page(path, f"Suppression list: {name}", body, built_at, "suppressions")
