@@ -70,6 +70,8 @@ def _keep_scan_rejects(con: duckdb.DuckDBPyConnection, table: str, what: str, he
         "string_agg(distinct error_type, '; '), any_value(csv_line) from reject_errors group by line",
         [header_lines],
     )
+    if not con.execute(f"select count(*) from {READER_REJECTS}").fetchone()[0]:
+        return
     con.execute(
         f"update {table} set _row_number = _row_number + (select count(*) from "
         f"(select _row_number as r, row_number() over (order by _row_number) as i from {READER_REJECTS}) "
@@ -136,51 +138,48 @@ def _register_rows(con: duckdb.DuckDBPyConnection, columns: list, row_numbers: l
     con.execute(f"create or replace temp table {FILE_ROWS} as select * from staged")
 
 
+def _json_pointer(key: str) -> str:
+    """RFC 6901 pointer to a top-level key: any key, no quoting problems."""
+    return "/" + key.replace("~", "~0").replace("/", "~1")
+
+
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """JSON Lines: one object per line; keys matched case-insensitively, values kept as text."""
     _read_lines(con, path)
     con.execute(f"""
-        create or replace temp table json_objects as
+        create or replace temp table json_lines as
         select _row_number, line,
             case when not json_valid(line) then 'invalid JSON'
-                 when json_type(line) <> 'OBJECT' then 'JSON line is not an object' end as _reason,
-            case when json_valid(line) and json_type(line) = 'OBJECT'
-                 then try(json_transform(line, '"MAP(VARCHAR, JSON)"')) end as object
+                 when json_type(line) <> 'OBJECT' then 'JSON line is not an object' end as _reason
         from {FILE_LINES}
         where trim(coalesce(line, '')) <> ''
     """)
-    con.execute(f"""
-        insert into {READER_REJECTS}
-        select _row_number, coalesce(_reason, 'JSON object with a repeated key'), line
-        from json_objects where object is null
-    """)
-    # One row per key and value; a key repeating another in other case gets a suffix (`_1`, ...),
-    # so the first one is the column and the others are kept as extra columns.
-    con.execute("""
-        create or replace temp table json_cells as
-        select _row_number, position,
-            name || case when repeat > 0 then '_' || repeat else '' end as name, value
-        from (
-            select _row_number, position, lower(trim(entry.key)) as name,
-                json_extract_string(entry.value, '$') as value,
-                row_number() over (partition by _row_number, lower(trim(entry.key)) order by position) - 1
-                    as repeat
-            from (select _row_number, unnest(map_entries(object)) as entry,
-                         generate_subscripts(map_entries(object), 1) as position
-                  from json_objects where object is not null)
-        )
-    """)
-    names = [row[0] for row in con.execute(
-        "select name from json_cells group by name order by min([_row_number, position])"
-    ).fetchall()]
-    pivot = "".join(f", max(value) filter (where name = ?) as c{i}" for i in range(len(names)))
-    columns = "".join(f", c{i}" for i in range(len(names)))
-    con.execute(
-        f"create or replace temp table {FILE_ROWS} as select o._row_number{columns} "
-        f"from json_objects o left join (select _row_number{pivot} from json_cells group by _row_number) c "
-        "on c._row_number = o._row_number where o.object is not null order by o._row_number",
-        names,
-    )
+    con.execute(f"insert into {READER_REJECTS} select _row_number, _reason, line from json_lines "
+                "where _reason is not null")
+    keys = [key for (key,) in con.execute("""
+        select key from (
+            select _row_number, unnest(json_keys(line)) as key, generate_subscripts(json_keys(line), 1) as position
+            from json_lines where _reason is null
+        ) group by key order by min([_row_number, position])
+    """).fetchall()]
+    variants: dict[str, list[str]] = {}
+    for key in keys:
+        variants.setdefault(key.strip().lower(), []).append(key)
+    # A column per name (its first spelling that is present); a later spelling present in the same
+    # object as an earlier one is kept as an extra column `<name>_<n>`.
+    names, selects, params = [], [], []
+    for name, spellings in variants.items():
+        names.append(name)
+        selects.append("coalesce(" + ", ".join("json_extract_string(line, ?)" for _ in spellings) + ")")
+        params.extend(_json_pointer(k) for k in spellings)
+        for n, later in enumerate(spellings[1:], start=1):
+            names.append(f"{name}_{n}")
+            earlier = " or ".join("json_exists(line, ?)" for _ in spellings[:n])
+            selects.append(f"case when {earlier} then json_extract_string(line, ?) end")
+            params.extend([*(_json_pointer(k) for k in spellings[:n]), _json_pointer(later)])
+    columns = "".join(f", {sql} as c{i}" for i, sql in enumerate(selects))
+    con.execute(f"create or replace temp table {FILE_ROWS} as select _row_number{columns} "
+                "from json_lines where _reason is null", params)
     return names
 
 
