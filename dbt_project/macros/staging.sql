@@ -7,18 +7,12 @@
 {% macro stg_raw_messages_sql(raw_filter=none) -%}
 with
 
-load_log as (
-    select * from {{ source('raw', 'load_log') }}
-),
-
 messages as (
     select * from {{ source('raw', 'messages') }}
 ),
 
 current_loads as (
-    select load_id
-    from load_log
-    where status = 'loaded' and is_current
+    {{ current_load_ids() }}
 ),
 
 current_rows as (
@@ -64,18 +58,12 @@ select * from final
 {% macro stg_raw_clicks_sql(raw_filter=none) -%}
 with
 
-load_log as (
-    select * from {{ source('raw', 'load_log') }}
-),
-
 clicks as (
     select * from {{ source('raw', 'clicks') }}
 ),
 
 current_loads as (
-    select load_id
-    from load_log
-    where status = 'loaded' and is_current
+    {{ current_load_ids() }}
 ),
 
 current_rows as (
@@ -127,4 +115,12 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#- The loads whose rows count: loaded successfully and still the current
+    version of their file (raw.load_log is the loader's manifest). -#}
+{% macro current_load_ids() -%}
+select load_id
+    from {{ source('raw', 'load_log') }}
+    where status = 'loaded' and is_current
 {%- endmacro %}

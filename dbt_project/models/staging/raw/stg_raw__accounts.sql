@@ -1,17 +1,11 @@
 with
 
-load_log as (
-    select * from {{ source('raw', 'load_log') }}
-),
-
 accounts as (
     select * from {{ source('raw', 'accounts') }}
 ),
 
 current_loads as (
-    select load_id
-    from load_log
-    where status = 'loaded' and is_current
+    {{ current_load_ids() }}
 ),
 
 current_rows as (

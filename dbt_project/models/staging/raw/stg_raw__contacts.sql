@@ -1,17 +1,11 @@
 with
 
-load_log as (
-    select * from {{ source('raw', 'load_log') }}
-),
-
 contacts as (
     select * from {{ source('raw', 'contacts') }}
 ),
 
 current_loads as (
-    select load_id
-    from load_log
-    where status = 'loaded' and is_current
+    {{ current_load_ids() }}
 ),
 
 current_rows as (

@@ -6,10 +6,6 @@
 
 with
 
-load_log as (
-    select * from {{ source('raw', 'load_log') }}
-),
-
 receipts as (
     select * from {{ source('raw', 'receipts') }}
 ),
@@ -19,9 +15,7 @@ smpp_receipts as (
 ),
 
 current_loads as (
-    select load_id
-    from load_log
-    where status = 'loaded' and is_current
+    {{ current_load_ids() }}
 ),
 
 current_receipts as (
