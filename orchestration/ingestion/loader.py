@@ -65,8 +65,14 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(warehouse))
     os.chmod(warehouse, 0o600)  # phone numbers live in raw: owner only
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set memory_limit = ?", [memory_limit()])
     ensure_raw_schema(con)
     return con
+
+
+def memory_limit() -> str:
+    """DuckDB's memory bound for loading, as for the dbt build (profiles.yml)."""
+    return os.environ.get("MMSREPORT_MEMORY_LIMIT", "3GB")
 
 
 def discover_files(landing: Path, entity: str) -> Iterator[tuple[str, Path]]:
