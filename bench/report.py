@@ -192,6 +192,13 @@ def render(results: dict, partial: bool = False) -> str:
                          _f(st["max"], 1), st["n"], _gib(st["peak_rss"]), _gib(st["peak_tree_rss"])])
     out += _table(["size", "bench", "what", "median s", "min s", "max s", "runs", "peak RSS GiB (largest process)",
                    "peak RSS GiB (process tree)"], rows, "lllrrrrrr")
+    for name, s in sizes.items():
+        if s.get("b2_is_history"):
+            h = s["b2_is_history"]
+            out.append(f"{name}: B2 was timed on the history build of B3/B4 (`--history-as-b2`): "
+                       f"`mmsreport run --full-refresh` of {h['days']} of the {h['of']} days, on an empty "
+                       "warehouse; the year is not built a second time.")
+            out.append("")
 
     out += ["## Ratios", ""]
     rows = []
