@@ -22,6 +22,17 @@
     )
 {%- endmacro %}
 
+{#- Hook SQL of int_loads_changed: on a full refresh, delete the watermark
+    before any table is rebuilt; a successful full refresh writes it again. -#}
+{% macro forget_completed_runs() -%}
+    {%- if execute and flags.FULL_REFRESH -%}
+        {%- set runs = adapter.get_relation(database=this.database, schema=this.schema, identifier='int_runs_completed') -%}
+        {%- if runs is not none -%}
+            delete from {{ runs }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Hook SQL deleting the rows of an incremental model in the touched scope,
     before the recomputed rows of that scope are inserted; also removes rows
     whose key vanished (a message moved to another campaign, a receipt that
@@ -32,16 +43,27 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The table of touched keys `name`: ref() in models; in data tests, which
+    the nightly run scopes to these keys (macros/test_scope.sql) and which do
+    not declare them as dependencies, the same relation from the graph. -#}
+{% macro touched_relation(name) -%}
+    {%- if model.resource_type == 'test' -%}
+        {{ test_scope_relation(name) }}
+    {%- else -%}
+        {{ ref(name) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Predicate: column in the touched message ids. -#}
 {% macro in_touched_messages(column='message_id') -%}
-    {{ column }} in (select touched.message_id from {{ ref('int_messages_touched') }} as touched)
+    {{ column }} in (select touched.message_id from {{ touched_relation('int_messages_touched') }} as touched)
 {%- endmacro %}
 
 {#- Predicate: (campaign_id, contact_id) in the touched campaign contacts. -#}
 {% macro in_touched_campaign_contacts(campaign_id='campaign_id', contact_id='contact_id') -%}
     ({{ campaign_id }}, {{ contact_id }}) in (
         select (touched.campaign_id, touched.contact_id)
-        from {{ ref('int_campaign_contacts_touched') }} as touched
+        from {{ touched_relation('int_campaign_contacts_touched') }} as touched
     )
 {%- endmacro %}
 
@@ -50,7 +72,7 @@
 {% macro in_touched_provider_message_ids(provider='provider') -%}
     ({{ provider }}, provider_message_id) in (
         select (touched.provider, touched.provider_message_id)
-        from {{ ref('int_receipt_provider_message_ids_touched') }} as touched
+        from {{ touched_relation('int_receipt_provider_message_ids_touched') }} as touched
     )
 {%- endmacro %}
 
@@ -77,7 +99,7 @@
     (
         click_id in (
             select touched.click_id
-            from {{ ref('int_click_ids_touched') }} as touched
+            from {{ touched_relation('int_click_ids_touched') }} as touched
         )
         or (click_id is null and {{ in_touched_messages() }})
     )

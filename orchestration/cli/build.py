@@ -18,7 +18,7 @@ from orchestration.paths import dagster_home, log_dir
 from orchestration.publish.warehouse import working_path
 
 KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
-              "pending_expiry_hours", "run_at"}
+              "pending_expiry_hours", "run_at", "test_scope"}
 
 
 @dataclass
@@ -37,7 +37,8 @@ class RunSummary:
     site_dir: Path | None = None
 
 
-_CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive")}
+_CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
+            "test_scope": ("touched", "all")}
 _NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0}
 
 
