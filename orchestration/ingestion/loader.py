@@ -66,6 +66,7 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     os.chmod(warehouse, 0o600)  # phone numbers live in raw: owner only
     con.execute("set TimeZone = 'UTC'")
     con.execute("set memory_limit = ?", [memory_limit()])
+    con.execute("set enable_progress_bar = false")  # the loader reports its own progress
     ensure_raw_schema(con)
     return con
 

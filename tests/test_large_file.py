@@ -1,0 +1,19 @@
+"""Issue 8: one large CSV file loads within DuckDB's memory limit (bench/large_file.py runs it at GB size)."""
+
+from __future__ import annotations
+
+from bench.large_file import load_in_child, write_messages_csv
+
+ROWS = 1_000_000  # about 185 MB of CSV
+LIMIT_MB = 200
+
+
+def test_a_large_csv_loads_every_row_within_the_memory_limit(tmp_path):
+    write_messages_csv(tmp_path / "landing" / "messages" / "big.csv", ROWS)
+
+    result = load_in_child(tmp_path / "warehouse.duckdb", tmp_path / "landing", f"{LIMIT_MB}MB")
+
+    assert (result["rows_loaded"], result["rows_rejected"], result["failures"]) == (ROWS, 0, [])
+    # DuckDB spills beyond its limit; the process adds the interpreter and libraries (~150 MB).
+    assert result["peak_rss"] is not None
+    assert result["peak_rss"] < (LIMIT_MB + 300) * 2**20
