@@ -804,3 +804,15 @@ def test_a_jsonl_file_of_only_bad_lines_keeps_them_as_rejected_rows(landing, con
     assert (outcome.status, outcome.rows_loaded, outcome.rows_rejected) == ("loaded", 0, 2)
     assert [(r["source_file"], r["row_number"]) for r in rejected_rows(con)] == [
         (relative(landing, path), 1), (relative(landing, path), 2)]
+
+
+def test_apostrophes_in_csv_values_are_text_not_quotes(landing, con):
+    # Regression (found by the fuzz tests): with two apostrophes on a data line DuckDB's dialect
+    # sniffer took ' as the quote character, so the file failed or 'x' loaded as x.
+    text = ("message_id,campaign_id,contact_id,sent_at,body\n"
+            "m1,c1,k1,2026-11-27T09:15:00Z,It's Bob's day\n"
+            "m2,c1,k2,2026-11-27T09:15:00Z,'quoted' text\n")
+    write_text(landing, "messages", "apostrophes.csv", text)
+    load(con, landing, "messages")
+    assert [(r["message_id"], r["body"]) for r in raw_rows(con, "messages")] == [
+        ("m1", "It's Bob's day"), ("m2", "'quoted' text")]

@@ -46,7 +46,9 @@ def _positional(count: int) -> list[str]:
     return [f"c{i}" for i in range(count)]
 
 
-_CSV_OPTIONS = "all_varchar = true, header = true, store_rejects = true, hive_partitioning = false"
+# RFC 4180 quoting, never sniffed: a body with two apostrophes must not make ' the quote character.
+_CSV_OPTIONS = ("all_varchar = true, header = true, quote = '\"', escape = '\"', store_rejects = true, "
+                "hive_partitioning = false")
 # One line per record, nothing split or unquoted: a separator no text line contains.
 _LINE_OPTIONS = ("columns = {'line': 'VARCHAR'}, header = false, delim = '\x1f', quote = '', escape = '', "
                  "auto_detect = false, strict_mode = false, store_rejects = true, hive_partitioning = false")
