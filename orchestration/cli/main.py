@@ -114,7 +114,12 @@ def cmd_site(args: argparse.Namespace) -> int:
         print(f"mmsreport site: no warehouse at {args.warehouse} (run `mmsreport run` first)", file=sys.stderr)
         return 2
     out = args.out or default_site_dir(args.warehouse)
-    result = build_site(args.warehouse, out)
+    result = build_site(args.warehouse, out, full=args.full)
+    campaigns = result.campaigns_rendered + result.campaigns_reused
+    accounts = result.accounts_rendered + result.accounts_reused
+    how = f"full build: {result.full_reason}" if result.full_reason else "the others reused from the previous site"
+    print(f"Re-rendered {result.campaigns_rendered:,} of {campaigns:,} campaigns and {result.accounts_rendered:,} of "
+          f"{accounts:,} suppression lists ({how})", file=sys.stderr)
     print(f"Wrote {result.pages:,} pages ({result.files:,} files, {result.bytes / 1e6:.1f} MB; largest page "
           f"{result.largest_page_bytes / 1e3:.0f} kB) in {result.seconds:.1f} s", file=sys.stderr)
     print(f"Open {result.out / 'index.html'} in a browser", file=sys.stderr)
@@ -155,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--warehouse", type=_path, default=default_warehouse())
     site.add_argument("--out", type=_path, default=None,
                       help="output folder (default: <warehouse stem>_site next to the warehouse)")
+    site.add_argument("--full", action="store_true",
+                      help="render every page (default: reuse the pages of campaigns and accounts whose data "
+                           "did not change since the previous build)")
     site.set_defaults(func=cmd_site)
     return parser
 

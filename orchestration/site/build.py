@@ -5,11 +5,22 @@ site (if any) is renamed to `<out>.old-<pid>`, the new one renamed to `out`, and
 the old one deleted. A reader sees the old site or the new one, except during
 the instant between the two renames, and a failed build leaves the old site as it
 was (the temporary folder is removed).
+
+Incremental: the site folder holds `.build-manifest.json`, a fingerprint of the
+site code (this package and its static files) and a digest per campaign and per
+account of everything its pages show. A rebuild with the same fingerprint
+hard-links (or copies) the pages of every campaign and account whose digest is
+unchanged from the old site into the temporary folder instead of rendering them,
+and renders the others; the index, static files and media are always written.
+The old site is only read, never written: a page that is linked is never
+written to, and every written page is a new file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import mimetypes
 import os
 import shutil
@@ -19,12 +30,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import duckdb
+
 from orchestration.site import queries, render
 from orchestration.site.layout import PAGE_ROWS, account_page, campaign_page, tab_page
 
 STATIC = Path(__file__).parent / "static"
 MEDIA_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 MAX_MEDIA_BYTES = 5_000_000
+MANIFEST = ".build-manifest.json"
+MANIFEST_VERSION = 1
 
 
 @dataclass
@@ -36,6 +51,11 @@ class SiteResult:
     largest_page: str
     largest_page_bytes: int
     seconds: float
+    campaigns_rendered: int = 0
+    campaigns_reused: int = 0
+    accounts_rendered: int = 0
+    accounts_reused: int = 0
+    full_reason: str | None = None  # why every page was rendered; None for an incremental build
 
 
 def default_site_dir(warehouse: Path) -> Path:
@@ -47,19 +67,74 @@ def default_site_dir(warehouse: Path) -> Path:
 
 
 class _Writer:
+    """Writes pages into the new site, or links them from the old one; counts pages per owner."""
+
     def __init__(self, root: Path):
         self.root = root
         self.pages = 0
         self.largest = ("", 0)
+        self.owned: dict[str, int] = {}  # "campaign:<id>" / "account:<id>" -> pages
 
-    def write(self, relative: str, text: str) -> None:
+    def _count(self, relative: str, size: int, owner: str | None) -> None:
+        self.pages += 1
+        if owner:
+            self.owned[owner] = self.owned.get(owner, 0) + 1
+        if size > self.largest[1]:
+            self.largest = (relative, size)
+
+    def write(self, relative: str, text: str, owner: str | None = None) -> None:
         data = text.encode("utf-8")
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():  # never write through a link to the old site
+            target.unlink()
         target.write_bytes(data)
-        self.pages += 1
-        if len(data) > self.largest[1]:
-            self.largest = (relative, len(data))
+        self._count(relative, len(data), owner)
+
+    def reuse(self, old_root: Path, relative: str, owner: str) -> None:
+        """The page `relative` of the old site, hard-linked (copied where links are impossible)."""
+        source, target = old_root / relative, self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self._count(relative, target.stat().st_size, owner)
+
+
+def _owned_pages(root: Path, first_page: str) -> list[str] | None:
+    """The pages of one campaign or account: its first page and every file in the folder of the same
+    name (later tab or suppression-list pages), relative to root; None when the first page is missing."""
+    if not (root / first_page).is_file():
+        return None
+    folder = first_page.removesuffix(".html")
+    try:
+        later = sorted(f"{folder}/{entry.name}" for entry in os.scandir(root / folder) if entry.is_file())
+    except FileNotFoundError:
+        later = []
+    return [first_page, *later]
+
+
+def code_fingerprint() -> str:
+    """Changes whenever a file of the site code (this package, its static files) or DuckDB changes."""
+    digest = hashlib.sha256(f"manifest {MANIFEST_VERSION}; duckdb {duckdb.__version__}\n".encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _read_manifest(out: Path) -> dict | None:
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("version") == MANIFEST_VERSION else None
 
 
 def _local_media(media_url: str | None, root: Path) -> str | None:
@@ -87,8 +162,10 @@ def _local_media(media_url: str | None, root: Path) -> str | None:
     return relative
 
 
-def _write_tabs(con, campaigns: dict, writer: _Writer, root: Path, has_clicks_mart: bool, built_at: str) -> None:
-    """Stream every campaign's tab rows (ordered by campaign, status); write a campaign page as its rows end."""
+def _write_tabs(con, campaigns: dict, media: dict, writer: _Writer, has_clicks_mart: bool, everything: bool) -> None:
+    """Stream the tab rows of `campaigns` (ordered by campaign, status); write a campaign page as its rows end.
+
+    everything: `campaigns` are all campaigns, so the rows are read without a filter (which costs memory)."""
     done: set[str] = set()
     current: str | None = None
     first_pages: dict[str, list[tuple]] = {}
@@ -106,36 +183,38 @@ def _write_tabs(con, campaigns: dict, writer: _Writer, root: Path, has_clicks_ma
         elif campaign_id in campaigns:
             count = _tab_count(campaigns[campaign_id], status)
             writer.write(tab_page(campaign_id, status, page_no),
-                         render.tab_page_html(campaigns[campaign_id], status, count, page_no, page_rows, built_at))
+                         render.tab_page_html(campaigns[campaign_id], status, count, page_no, page_rows),
+                         f"campaign:{campaign_id}")
         page_rows = []
 
     def finish_campaign(campaign_id):
         if campaign_id in campaigns:
-            c = campaigns[campaign_id]
             writer.write(campaign_page(campaign_id),
-                         render.campaign(c, first_pages, _local_media(c.media_url, root), has_clicks_mart, built_at))
+                         render.campaign(campaigns[campaign_id], first_pages, media[campaign_id], has_clicks_mart),
+                         f"campaign:{campaign_id}")
             done.add(campaign_id)
 
-    for row in queries.tab_rows(con):
-        campaign_id, status = row[0], row[1]
-        if (campaign_id, status) != key:
-            flush_page()
-            if campaign_id != current:
-                if current is not None:
-                    finish_campaign(current)
-                current, first_pages = campaign_id, {}
-            key, page_no = (campaign_id, status), 1
-        elif len(page_rows) == PAGE_ROWS:
-            flush_page()
-            page_no += 1
-        page_rows.append(row)
+    if campaigns:
+        for row in queries.tab_rows(con, None if everything else sorted(campaigns)):
+            campaign_id, status = row[0], row[1]
+            if (campaign_id, status) != key:
+                flush_page()
+                if campaign_id != current:
+                    if current is not None:
+                        finish_campaign(current)
+                    current, first_pages = campaign_id, {}
+                key, page_no = (campaign_id, status), 1
+            elif len(page_rows) == PAGE_ROWS:
+                flush_page()
+                page_no += 1
+            page_rows.append(row)
     flush_page()
     if current is not None:
         finish_campaign(current)
     for campaign_id, c in campaigns.items():  # campaigns without contacts yet
         if campaign_id not in done:
-            writer.write(campaign_page(campaign_id),
-                         render.campaign(c, {}, _local_media(c.media_url, root), has_clicks_mart, built_at))
+            writer.write(campaign_page(campaign_id), render.campaign(c, {}, media[campaign_id], has_clicks_mart),
+                         f"campaign:{campaign_id}")
 
 
 def _tab_count(c: queries.Campaign, status: str) -> int:
@@ -144,45 +223,104 @@ def _tab_count(c: queries.Campaign, status: str) -> int:
     return int(c.overview[column])
 
 
-def _write_suppressions(con, accounts: list[queries.Account], writer: _Writer, built_at: str) -> None:
+def _write_suppressions(con, accounts: list[queries.Account], writer: _Writer, everything: bool) -> None:
+    """The suppression-list pages of `accounts` (all accounts when everything)."""
     by_id = {a.account_id: a for a in accounts}
     written: set[tuple[str, int]] = set()
     current, page_no, rows = None, 0, []
 
     def flush():
         if current in by_id and rows:
-            writer.write(account_page(current, page_no), render.suppression_page(by_id[current], page_no, rows,
-                                                                                 built_at))
+            writer.write(account_page(current, page_no), render.suppression_page(by_id[current], page_no, rows),
+                         f"account:{current}")
             written.add((current, page_no))
 
-    for row in queries.suppression_rows(con):
-        if row[0] != current or len(rows) == PAGE_ROWS:
-            flush()
-            page_no = 1 if row[0] != current else page_no + 1
-            current, rows = row[0], []
-        rows.append(row)
+    if accounts:
+        for row in queries.suppression_rows(con, None if everything else sorted(by_id)):
+            if row[0] != current or len(rows) == PAGE_ROWS:
+                flush()
+                page_no = 1 if row[0] != current else page_no + 1
+                current, rows = row[0], []
+            rows.append(row)
     flush()
     for a in accounts:
         if (a.account_id, 1) not in written:
-            writer.write(account_page(a.account_id), render.suppression_page(a, 1, [], built_at))
+            writer.write(account_page(a.account_id), render.suppression_page(a, 1, []), f"account:{a.account_id}")
 
 
-def _render_into(warehouse: Path, root: Path) -> _Writer:
+@dataclass
+class _Plan:
+    """What one build renders and what it reuses from the old site."""
+    old: Path | None  # the old site to link from; None for a full build
+    full_reason: str | None
+    reuse: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # owner -> its pages in the old site
+
+
+def _plan(old_site: Path, manifest: dict | None, fingerprint: str, digests: dict[str, str]) -> _Plan:
+    """Reuse the pages of an owner ("campaign:<id>", "account:<id>") whose digest is the old one, when
+    the old site still has exactly the pages the manifest lists for it."""
+    if manifest is None:
+        return _Plan(None, "no usable manifest in the old site")
+    if manifest.get("fingerprint") != fingerprint:
+        return _Plan(None, "the site code changed")
+    plan = _Plan(old_site, None)
+    old = manifest.get("owners", {})
+    for owner, digest in digests.items():
+        entry = old.get(owner)
+        if not isinstance(entry, dict) or entry.get("digest") != digest:
+            continue
+        kind, identifier = owner.split(":", 1)
+        first = campaign_page(identifier) if kind == "campaign" else account_page(identifier)
+        pages = _owned_pages(old_site, first)
+        if pages is not None and len(pages) == entry.get("pages"):
+            plan.reuse[owner] = pages
+    return plan
+
+
+def _render_into(warehouse: Path, root: Path, old_site: Path, full: bool) -> tuple[_Writer, dict]:
     writer = _Writer(root)
     built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    fingerprint = code_fingerprint()
     shutil.copytree(STATIC, root / "static")
     with queries.connect(warehouse) as con:
         has_clicks_mart = queries.has_table(con, "marts", "fct_clicks")
         campaigns = queries.campaigns(con, has_clicks_mart)
         accounts = queries.accounts(con)
+        media = {campaign_id: _local_media(c.media_url, root) for campaign_id, c in campaigns.items()}
+        row_digests = queries.campaign_row_digests(con)
+        digests = {f"campaign:{campaign_id}": _digest(dataclasses.astuple(c), media[campaign_id], has_clicks_mart,
+                                                      row_digests.get(campaign_id))
+                   for campaign_id, c in campaigns.items()}
+        suppression_digests = queries.account_row_digests(con)
+        digests |= {f"account:{a.account_id}": _digest(dataclasses.astuple(a), suppression_digests.get(a.account_id))
+                    for a in accounts}
+        plan = (_Plan(None, "a full build was asked for") if full
+                else _plan(old_site, _read_manifest(old_site), fingerprint, digests))
+        for owner, pages in plan.reuse.items():
+            for page in pages:
+                writer.reuse(old_site, page, owner)
         writer.write("index.html", render.index(list(campaigns.values()), accounts, built_at))
-        _write_tabs(con, campaigns, writer, root, has_clicks_mart, built_at)
-        _write_suppressions(con, accounts, writer, built_at)
-    return writer
+        _write_tabs(con, {i: c for i, c in campaigns.items() if f"campaign:{i}" not in plan.reuse}, media, writer,
+                    has_clicks_mart, everything=not plan.reuse)
+        _write_suppressions(con, [a for a in accounts if f"account:{a.account_id}" not in plan.reuse], writer,
+                            everything=not plan.reuse)
+    manifest = {"version": MANIFEST_VERSION, "fingerprint": fingerprint,
+                "owners": {owner: {"digest": digest, "pages": writer.owned[owner]}
+                           for owner, digest in sorted(digests.items())}}
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    stats = {"campaigns_rendered": sum(1 for i in campaigns if f"campaign:{i}" not in plan.reuse),
+             "accounts_rendered": sum(1 for a in accounts if f"account:{a.account_id}" not in plan.reuse),
+             "full_reason": plan.full_reason}
+    stats["campaigns_reused"] = len(campaigns) - stats["campaigns_rendered"]
+    stats["accounts_reused"] = len(accounts) - stats["accounts_rendered"]
+    return writer, stats
 
 
-def build_site(warehouse: str | Path, out: str | Path) -> SiteResult:
-    """Build the site for `warehouse` (opened read-only) into `out`, replacing what was there."""
+def build_site(warehouse: str | Path, out: str | Path, full: bool = False) -> SiteResult:
+    """Build the site for `warehouse` (opened read-only) into `out`, replacing what was there.
+
+    Pages of campaigns and accounts unchanged since the site in `out` was built are reused from it,
+    unless `full`."""
     started = time.monotonic()
     warehouse, out = Path(warehouse), Path(out)
     if not warehouse.exists():
@@ -192,7 +330,7 @@ def build_site(warehouse: str | Path, out: str | Path) -> SiteResult:
     old = out.with_name(f"{out.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        writer = _render_into(warehouse, tmp)
+        writer, stats = _render_into(warehouse, tmp, out, full)
         files = [p for p in tmp.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
         if out.exists():
@@ -203,4 +341,4 @@ def build_site(warehouse: str | Path, out: str | Path) -> SiteResult:
         raise
     shutil.rmtree(old, ignore_errors=True)
     return SiteResult(out=out, pages=writer.pages, files=len(files), bytes=size, largest_page=writer.largest[0],
-                      largest_page_bytes=writer.largest[1], seconds=time.monotonic() - started)
+                      largest_page_bytes=writer.largest[1], seconds=time.monotonic() - started, **stats)

@@ -105,12 +105,15 @@ group by all
 """
 
 # One row per contact of a tab, in page order. The status time and error code are
-# those of the contact's latest message in the campaign with the contact's status.
+# those of the contact's latest message in the campaign with the contact's status
+# (the latest with an error code; of two at the same time, the larger code, so that
+# every build writes the same page).
 TAB_ROWS_SQL = """
 with message_status as (
-    select campaign_id, contact_id, delivery_status,
-        max(status_at) as status_at, arg_max(error_code, status_at) as error_code
+    select campaign_id, contact_id, delivery_status, max(status_at) as status_at,
+        arg_max(error_code, (status_at, error_code)) filter (where status_at is not null) as error_code
     from marts.fct_messages
+    where {only}
     group by all
 )
 select cc.campaign_id, cc.delivery_status, cc.contact_id, d.phone_number_masked, m.status_at, m.error_code,
@@ -119,7 +122,7 @@ from marts.fct_campaign_contacts cc
 left join marts.dim_contacts d on d.contact_id = cc.contact_id
 left join message_status m
     on m.campaign_id = cc.campaign_id and m.contact_id = cc.contact_id and m.delivery_status = cc.delivery_status
-where cc.delivery_status in ('delivered', 'pending', 'soft_bounce', 'hard_bounce', 'deleted')
+where cc.delivery_status in ('delivered', 'pending', 'soft_bounce', 'hard_bounce', 'deleted') and {only_cc}
 order by cc.campaign_id, cc.delivery_status, m.status_at desc nulls last, cc.contact_id
 """
 
@@ -127,8 +130,44 @@ SUPPRESSION_ROWS_SQL = """
 select s.account_id, s.contact_id, d.phone_number_masked, s.hard_bounce_count, s.suppressed_at
 from marts.contact_suppressions s
 left join marts.dim_contacts d on d.contact_id = s.contact_id
-where s.is_suppressed and s.account_id is not null
+where s.is_suppressed and s.account_id is not null and {only}
 order by s.account_id, s.suppressed_at desc, s.contact_id
+"""
+
+
+# Digests of the rows behind each campaign's and each account's pages, for the incremental site build:
+# one set-based pass per table, grouped by campaign (account). A digest is the row count and the sum of
+# DuckDB's 64-bit hash() of each row's shown fields (order-independent: the page order is a function of
+# the rows). Inputs, not outputs: every message of a campaign counts, also those the tabs do not show,
+# so a digest may change without a visible change (a needless re-render), never the other way round.
+# The campaign list's own figures (overview, charts, names) are hashed in Python from the Campaign
+# objects the build loads anyway (build.py).
+CAMPAIGN_ROWS_DIGEST_SQL = """
+with contacts as (
+    select cc.campaign_id, count(*) as n,
+        sum(hash(cc.contact_id, cc.delivery_status, cc.messages, cc.clicks, d.phone_number_masked)::hugeint) as h
+    from marts.fct_campaign_contacts cc
+    left join marts.dim_contacts d on d.contact_id = cc.contact_id
+    group by all
+), messages as (
+    select campaign_id, count(*) as n, sum(hash(contact_id, delivery_status, status_at, error_code)::hugeint) as h
+    from marts.fct_messages
+    group by all
+)
+select coalesce(c.campaign_id, m.campaign_id),
+    concat_ws(':', coalesce(c.n, 0), coalesce(c.h, 0), coalesce(m.n, 0), coalesce(m.h, 0))
+from contacts c
+full join messages m on m.campaign_id = c.campaign_id
+"""
+
+ACCOUNT_ROWS_DIGEST_SQL = """
+select s.account_id,
+    concat_ws(':', count(*),
+              sum(hash(s.contact_id, d.phone_number_masked, s.hard_bounce_count, s.suppressed_at)::hugeint))
+from marts.contact_suppressions s
+left join marts.dim_contacts d on d.contact_id = s.contact_id
+where s.is_suppressed and s.account_id is not null
+group by all
 """
 
 
@@ -172,17 +211,39 @@ def accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
     return [Account(*row) for row in con.execute(ACCOUNTS_SQL).fetchall()]
 
 
-def _stream(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple]:
-    cursor = con.execute(sql)
+def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Iterator[tuple]:
+    cursor = con.execute(sql, params or [])
     while rows := cursor.fetchmany(FETCH_ROWS):
         yield from rows
 
 
-def tab_rows(con: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
-    """(campaign_id, status, contact_id, masked number, status_at, error_code, messages, clicks), in page order."""
-    return _stream(con, TAB_ROWS_SQL)
+def _only(column: str, ids: list[str] | None) -> tuple[str, list]:
+    """A where-condition keeping the rows of `ids` (all rows for None), and its parameters."""
+    if ids is None:
+        return "true", []
+    return f"{column} in (select unnest(?::varchar[]))", [ids]
 
 
-def suppression_rows(con: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
-    """(account_id, contact_id, masked number, hard_bounce_count, suppressed_at), in page order."""
-    return _stream(con, SUPPRESSION_ROWS_SQL)
+def tab_rows(con: duckdb.DuckDBPyConnection, campaign_ids: list[str] | None = None) -> Iterator[tuple]:
+    """(campaign_id, status, contact_id, masked number, status_at, error_code, messages, clicks), in page order;
+    only the campaigns in campaign_ids when given."""
+    only, params = _only("campaign_id", campaign_ids)
+    only_cc, params_cc = _only("cc.campaign_id", campaign_ids)
+    return _stream(con, TAB_ROWS_SQL.format(only=only, only_cc=only_cc), params + params_cc)
+
+
+def suppression_rows(con: duckdb.DuckDBPyConnection, account_ids: list[str] | None = None) -> Iterator[tuple]:
+    """(account_id, contact_id, masked number, hard_bounce_count, suppressed_at), in page order;
+    only the accounts in account_ids when given."""
+    only, params = _only("s.account_id", account_ids)
+    return _stream(con, SUPPRESSION_ROWS_SQL.format(only=only), params)
+
+
+def campaign_row_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """campaign_id -> digest of its delivery-tab rows (contacts, their masked numbers, their messages)."""
+    return dict(con.execute(CAMPAIGN_ROWS_DIGEST_SQL).fetchall())
+
+
+def account_row_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """account_id -> digest of its suppression-list rows."""
+    return dict(con.execute(ACCOUNT_ROWS_DIGEST_SQL).fetchall())

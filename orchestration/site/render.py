@@ -34,8 +34,11 @@ INDEX_COLUMNS = [
 ]
 
 
-def page(path: str, title: str, body: str, built_at: str, kind: str) -> str:
+def page(path: str, title: str, body: str, built_at: str | None, kind: str) -> str:
+    """A whole page. Only the index carries the build time (built_at): every other page depends on its
+    own data alone, so an incremental build can reuse it unchanged (see DECISIONS.md)."""
     root = rel(path, "")
+    built = f"Built {esc(built_at)} UTC from the warehouse marts" if built_at else "From the warehouse marts"
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -44,7 +47,7 @@ def page(path: str, title: str, body: str, built_at: str, kind: str) -> str:
         f"<title>{esc(title)} · Campaign reports</title>"
         f'<link rel="stylesheet" href="{root}static/site.css"></head>\n'
         f'<body class="{kind}"><header class="top"><a href="{root}index.html">Campaign reports</a>'
-        f'<span class="built">Built {esc(built_at)} UTC from the warehouse marts</span></header>\n'
+        f'<span class="built">{built}</span></header>\n'
         f"<main>{body}</main>\n"
         f'<script src="{root}static/site.js"></script></body></html>\n'
     )
@@ -288,8 +291,7 @@ def _campaign_header(c: Campaign, path: str) -> str:
             f"{esc(account)}</a> · last sent {fmt.time(o['last_sent_at'])} UTC</p>")
 
 
-def campaign(c: Campaign, first_pages: dict[str, list[tuple]], media_src: str | None, has_clicks_mart: bool,
-             built_at: str) -> str:
+def campaign(c: Campaign, first_pages: dict[str, list[tuple]], media_src: str | None, has_clicks_mart: bool) -> str:
     path = campaign_page(c.campaign_id)
     counts = {"delivered": c.overview["unique_deliveries"], "pending": c.overview["pending"],
               "soft_bounce": c.overview["soft_bounces"], "hard_bounce": c.overview["hard_bounces"],
@@ -310,10 +312,10 @@ def campaign(c: Campaign, first_pages: dict[str, list[tuple]], media_src: str | 
             + f'<div class="top-grid">{_preview(c, media_src, path)}<div>{_tiles(c)}</div></div>'
             + _charts(c, has_clicks_mart)
             + f'<h2>Delivery details</h2><div class="tabs" role="tablist">{tabs}</div>{panels}')
-    return page(path, c.campaign_name or c.campaign_id, body, built_at, "campaign")
+    return page(path, c.campaign_name or c.campaign_id, body, None, "campaign")
 
 
-def tab_page_html(c: Campaign, status: str, count: int, page_no: int, rows: list[tuple], built_at: str) -> str:
+def tab_page_html(c: Campaign, status: str, count: int, page_no: int, rows: list[tuple]) -> str:
     path = tab_page(c.campaign_id, status, page_no)
     tabs = "".join(
         f'<a class="tablink{" current" if s == status else ""}" href="{esc(rel(path, tab_page(c.campaign_id, s, 1)))}"'
@@ -325,13 +327,13 @@ def tab_page_html(c: Campaign, status: str, count: int, page_no: int, rows: list
             + f'<section id="tab-{status}" data-status="{status}" data-count="{count}">'
             + pager(path, count, page_no, lambda p: tab_page(c.campaign_id, status, p))
             + tab_table(rows) + "</section>")
-    return page(path, f"{c.campaign_name or c.campaign_id}: {label} page {page_no}", body, built_at, "tabpage")
+    return page(path, f"{c.campaign_name or c.campaign_id}: {label} page {page_no}", body, None, "tabpage")
 
 
 # ---------------------------------------------------------------- suppression lists
 
 
-def suppression_page(a: Account, page_no: int, rows: list[tuple], built_at: str) -> str:
+def suppression_page(a: Account, page_no: int, rows: list[tuple]) -> str:
     path = account_page(a.account_id, page_no)
     name = _account_label(a.account_name, a.account_id)
     if rows:
@@ -349,4 +351,4 @@ def suppression_page(a: Account, page_no: int, rows: list[tuple], built_at: str)
             "the full list from <code>mmsreport export-suppressions</code>.</p>"
             + pager(path, a.suppressed_contacts, page_no, lambda p: account_page(a.account_id, p))
             + table)
-    return page(path, f"Suppression list: {name}", body, built_at, "suppressions")
+    return page(path, f"Suppression list: {name}", body, None, "suppressions")
