@@ -1,0 +1,26 @@
+"""Test-session settings shared by every test folder.
+
+Hypothesis profiles (issue 8, docs/RELIABILITY.md):
+
+- `ci` (the default): a bounded number of examples per property, so the whole fuzz set
+  (tests/test_fuzz_loaders.py, tests/test_fuzz_smpp.py) stays under about two minutes here.
+- `long`: many more examples, for a night on a spare machine:
+
+      HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz_loaders.py tests/test_fuzz_smpp.py
+
+  `MMSREPORT_FUZZ_EXAMPLES=N` overrides the number of examples of the `long` profile.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=_SLOW_OK,
+                          print_blob=True)
+settings.register_profile("long", max_examples=int(os.environ.get("MMSREPORT_FUZZ_EXAMPLES", "500")),
+                          deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
