@@ -44,4 +44,7 @@ def log_dir() -> Path:
     path = dagster_home().parent / "logs"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.chmod(0o700)
+    for log in path.iterdir():  # owner-only, also files an older version created 0644
+        if log.is_file():
+            log.chmod(0o600)
     return path

@@ -14,6 +14,7 @@ Hypothesis profiles (issue 8, docs/RELIABILITY.md):
 from __future__ import annotations
 
 import os
+import sys
 
 from hypothesis import HealthCheck, settings
 
@@ -25,3 +26,12 @@ settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_
 settings.register_profile("long", max_examples=int(os.environ.get("MMSREPORT_FUZZ_EXAMPLES", "500")),
                           deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many kills tests/test_fault_injection.py made in each phase of a run."""
+    module = sys.modules.get("test_fault_injection") or sys.modules.get("tests.test_fault_injection")
+    line = module.kill_summary() if module else None
+    if line:
+        terminalreporter.write_sep("-", "fault injection")
+        terminalreporter.write_line(line)

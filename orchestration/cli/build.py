@@ -81,9 +81,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     defs = build_definitions(landing, warehouse, dbt_vars)
     job = defs.resolve_job_def(BUILD_JOB)
     log_file = log_dir() / "last_run.log"
-    log_fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(log_fd, 0o600)  # an older version created it 0644
-    with DagsterInstance.get() as instance, open(log_fd, "w") as log, contextlib.redirect_stdout(log):
+    with DagsterInstance.get() as instance, open(log_file, "w") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
             instance=instance,
             run_config={
