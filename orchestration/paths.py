@@ -30,13 +30,19 @@ def default_warehouse() -> Path:
 
 
 def dagster_home() -> Path:
-    """DAGSTER_HOME if set, else a per-user state folder (XDG), created on demand."""
+    """DAGSTER_HOME if set, else a per-user state folder (XDG), created on demand, owner-only.
+
+    Its event logs and compute logs hold file paths and error texts of every run: 0700.
+    """
     if os.environ.get("DAGSTER_HOME"):
         home = Path(os.environ["DAGSTER_HOME"])
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
     else:
         state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
         home = state / "mmsreport" / "dagster"
-    home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (home, home.parent):  # ours: owner-only even if an older version made them 0755
+            folder.chmod(0o700)
     config = home / "dagster.yaml"
     if not config.exists():
         # No telemetry from a warehouse that runs on closed networks.
@@ -47,5 +53,9 @@ def dagster_home() -> Path:
 def log_dir() -> Path:
     """Where `mmsreport run` keeps the full dbt/Dagster output of each run."""
     path = dagster_home().parent / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    for log in path.iterdir():  # owner-only, also files an older version created 0644
+        if log.is_file():
+            log.chmod(0o600)
     return path

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -126,6 +129,49 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def ui_command(args: argparse.Namespace) -> tuple[list[str], dict, str | None]:
+    """`dagster dev` for our definitions: its argv, environment, and a warning when not on loopback."""
+    from orchestration.cli.build import parse_vars
+    from orchestration.paths import dagster_home
+
+    env = dict(os.environ)
+    env["DAGSTER_HOME"] = str(dagster_home())  # the same default (and the same runs) as `mmsreport run`
+    env["MMSREPORT_LANDING"] = str(args.landing)
+    env["MMSREPORT_WAREHOUSE"] = str(args.warehouse)
+    if args.var:
+        env["MMSREPORT_VARS"] = json.dumps(parse_vars(args.var))
+    dagster = Path(sys.executable).with_name("dagster")
+    argv = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions",
+            "-h", args.host, "-p", str(args.port)]
+    warning = None if _is_loopback(args.host) else (
+        f"warning: the Dagster UI will listen on {args.host}, reachable from other machines; it has no "
+        "login and can start runs and show run logs (file paths, errors). Prefer 127.0.0.1 and an SSH tunnel.")
+    return argv, env, warning
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    try:
+        argv, env, warning = ui_command(args)
+    except ValueError as exc:
+        print(f"mmsreport ui: {exc}", file=sys.stderr)
+        return 2
+    if warning:
+        print(warning, file=sys.stderr)
+    print(f"Dagster UI on http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    sys.stderr.flush()
+    os.execvpe(argv[0], argv, env)  # dagster dev takes over this process (and its signals)
+    return 0  # not reached
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mmsreport", description="SMS/MMS campaign reporting warehouse.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every dbt node as it builds")
@@ -164,12 +210,25 @@ def build_parser() -> argparse.ArgumentParser:
                       help="render every page (default: reuse the pages of campaigns and accounts whose data "
                            "did not change since the previous build)")
     site.set_defaults(func=cmd_site)
+
+
+    ui = sub.add_parser("ui", help="the Dagster UI (dagster dev) for these definitions, on 127.0.0.1")
+    ui.add_argument("--landing", type=_path, default=default_landing())
+    ui.add_argument("--warehouse", type=_path, default=default_warehouse())
+    ui.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                    help="dbt variable for runs started from the UI (repeatable)")
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _configure_progress(args.verbose)
+    if args.command in ("run", "demo", "ui", "export-suppressions"):
+        # Warehouse, its write-ahead log, exports, logs, Dagster's state: readable by the owner only.
+        os.umask(0o077)
     return args.func(args)
 
 

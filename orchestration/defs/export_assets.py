@@ -33,7 +33,8 @@ def suppressions_export_path(published: Path) -> Path:
 )
 def suppressions_export(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     out = suppressions_export_path(warehouse.published)
-    result = write_suppressions_export(warehouse.published, out)
+    with warehouse.writing():  # one writer of the files beside the warehouse at a time
+        result = write_suppressions_export(warehouse.published, out)
     progress_log.info("exported %d suppressed contacts to %s", result.rows, out)
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(out)),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from orchestration.publish.warehouse import WarehouseLock, working_path
+from orchestration.publish.warehouse import WarehouseLock, wait_for_other_writers, working_path
 from orchestration.site.build import default_site_dir
 
 
@@ -40,6 +40,10 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def writing(self):
-        """One writer at a time on the working database, across runs and processes."""
+        """One writer at a time on the working database, across runs and processes.
+
+        Also waits for a process our locks do not cover: a dbt child that outlived a killed run.
+        """
         with WarehouseLock(self.published, wait=True, suffix=".writer.lock"):
+            wait_for_other_writers(self.working)
             yield self.working

@@ -67,9 +67,9 @@ def write_day(con: duckdb.DuckDBPyConnection, out_dir: Path, day: int,
             if entity == "smpp_receipts":
                 _write_text(con, tmp, where, ext, "\r\n" if day % 3 == 2 else "\n")
             else:
-                con.execute(
+                con.execute(  # the path is a parameter: --out may hold quotes or semicolons
                     f"copy (select {_select_list(entity, day)} from w "  # noqa: S608
-                    f"where {where} order by rn) to '{tmp}' ({COPY_OPTIONS[ext]})")
+                    f"where {where} order by rn) to ? ({COPY_OPTIONS[ext]})", [str(tmp)])
             os.replace(tmp, path)
             written.append((entity, path, hi - lo))
     return written

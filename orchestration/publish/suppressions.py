@@ -83,6 +83,8 @@ def write_suppressions_export(warehouse: str | Path, out: str | Path) -> ExportR
 
 def _write_csv_atomically(out: Path, header: list[str], rows: list[tuple]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.*.tmp"):  # left by a killed export (callers hold the writer lock)
+        stale.unlink(missing_ok=True)
     # mkstemp creates the file with mode 0600 in the destination folder (same file system).
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:

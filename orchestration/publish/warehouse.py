@@ -12,13 +12,18 @@ one, and nobody ever sees a half-built warehouse. A failed run publishes nothing
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import re
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+progress_log = logging.getLogger("mmsreport.progress")
 
 
 class WarehouseBusyError(RuntimeError):
@@ -36,6 +41,39 @@ def prepare_working_copy(published: Path, working: Path) -> None:
     _copy_atomically(published, working)
 
 
+def wait_for_other_writers(database: Path, timeout: float = 3600.0, poll: float = 0.5) -> None:
+    """Wait while another process still has `database` open (DuckDB's own file lock).
+
+    Our locks are released when a run dies, but a child it started may live on: a dbt
+    process whose parent was killed alone (the OOM killer) keeps writing the working
+    database until its current statement ends. The next run waits for it instead of
+    failing on DuckDB's "Could not set lock" error.
+    """
+    if not database.exists():
+        return
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            duckdb.connect(str(database)).close()
+            return
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            if not told:
+                holder = re.search(r"PID \d+", str(exc))
+                progress_log.warning("waiting for another process (%s) to close %s",
+                                     holder.group(0) if holder else "unknown", database.name)
+                told = True
+            time.sleep(poll)
+
+
+def remove_stale_temporary_copies(target: Path) -> None:
+    """Delete temporary copies a killed publish left next to `target` (call with the warehouse locked)."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def checkpoint(database: Path) -> None:
     """Fold the write-ahead log into the database file, so the file alone is complete."""
     with duckdb.connect(str(database)) as con:
@@ -50,6 +88,7 @@ def publish(working: Path, published: Path) -> None:
 
 def _copy_atomically(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporary_copies(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

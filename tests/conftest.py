@@ -1,0 +1,37 @@
+"""Test-session settings shared by every test folder.
+
+Hypothesis profiles (issue 8, docs/RELIABILITY.md):
+
+- `ci` (the default): a bounded number of examples per property, so the whole fuzz set
+  (tests/test_fuzz_loaders.py, tests/test_fuzz_smpp.py) stays under about two minutes here.
+- `long`: many more examples, for a night on a spare machine:
+
+      HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz_loaders.py tests/test_fuzz_smpp.py
+
+  `MMSREPORT_FUZZ_EXAMPLES=N` overrides the number of examples of the `long` profile.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from hypothesis import HealthCheck, settings
+
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+
+# ci: derandomized, so CI runs the same examples every time; long: random, a new search each run.
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=_SLOW_OK,
+                          print_blob=True, derandomize=True)
+settings.register_profile("long", max_examples=int(os.environ.get("MMSREPORT_FUZZ_EXAMPLES", "500")),
+                          deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many kills tests/test_fault_injection.py made in each phase of a run."""
+    module = sys.modules.get("test_fault_injection") or sys.modules.get("tests.test_fault_injection")
+    line = module.kill_summary() if module else None
+    if line:
+        terminalreporter.write_sep("-", "fault injection")
+        terminalreporter.write_line(line)
