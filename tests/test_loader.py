@@ -816,3 +816,15 @@ def test_apostrophes_in_csv_values_are_text_not_quotes(landing, con):
     load(con, landing, "messages")
     assert [(r["message_id"], r["body"]) for r in raw_rows(con, "messages")] == [
         ("m1", "It's Bob's day"), ("m2", "'quoted'")]
+
+
+def test_an_impossible_utc_offset_is_a_rejected_row(landing, con):
+    # Regression (found by the fuzz tests): DuckDB reads +25:00 as an offset of a day and an hour.
+    text = ("message_id,clicked_at\n"
+            "m1,2026-11-27T09:15:00+25:00\n"
+            "m2,2026-11-27T09:15:00+14:00\n")
+    write_text(landing, "clicks", "offsets.csv", text)
+    load(con, landing, "clicks")
+    assert [(r["message_id"], r["clicked_at"]) for r in raw_rows(con, "clicks")] == [
+        ("m2", utc(2026, 11, 26, 19, 15))]
+    assert [r["reason"] for r in rejected_rows(con)] == ["unparseable timestamp: clicked_at"]

@@ -100,7 +100,7 @@ def test_symbolic_links_out_of_the_landing_folder_are_not_followed(tmp_path):
     os.symlink(outside, landing / "clicks" / "dt=2026-11-02")  # folder, outside
     os.symlink("../../../outside/k.csv", landing / "clicks" / "dt=2026-11-01" / "relative.csv")  # relative, outside
     os.symlink(tmp_path / "missing.csv", landing / "clicks" / "dangling.csv")  # dangling, pointing outside
-    # (a dangling link pointing *inside* the landing folder crashes load_entity: reported, issue 8)
+    os.symlink("nowhere.csv", landing / "clicks" / "dangling-inside.csv")  # dangling, pointing inside
     con = connect(tmp_path / "warehouse.duckdb")
     try:
         summary = load_entity(con, landing, "clicks")

@@ -132,7 +132,10 @@ def load_entity(
         ).fetchall()
     }
     for relative, path in discover_files(landing, entity):
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # a dangling symbolic link, or a file removed since the walk: nothing to load
         known = current.get(relative)
         if known and known[1] == stat.st_size and known[2] == stat.st_mtime_ns:
             summary.files.append(FileOutcome(relative, "skipped"))

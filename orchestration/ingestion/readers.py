@@ -154,7 +154,7 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
             case when not json_valid(line) then 'invalid JSON'
                  when json_type(line) <> 'OBJECT' then 'JSON line is not an object' end as _reason
         from {FILE_LINES}
-        where trim(coalesce(line, '')) <> ''
+        where not regexp_full_match(coalesce(line, ''), '\\s*')
     """)
     con.execute(f"insert into {READER_REJECTS} select _row_number, _reason, line from json_lines "
                 "where _reason is not null")

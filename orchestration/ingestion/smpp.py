@@ -79,7 +79,7 @@ def smpp_parse_sql(lines: str) -> str:
     with heads as (
         select _row_number, line, regexp_replace(line, '(?i)(^|\\s)text:.*$', '') as head
         from {lines}
-        where trim(coalesce(line, '')) <> ''
+        where not regexp_full_match(coalesce(line, ''), '\\s*')
     ), found as (
         select _row_number, line,
         {fields}

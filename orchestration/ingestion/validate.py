@@ -16,6 +16,8 @@ from orchestration.ingestion.readers import FILE_ROWS
 VALID_ROWS = "valid_rows"
 INVALID_ROWS = "invalid_rows"
 
+# The hours of a trailing UTC offset after a time of day (`09:15:00+01:00`, `09:15+0100`).
+_OFFSET_HOURS = r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)?\s*[+-]([0-9]{2}):?[0-9]{2}$"
 _TRUE = "('true', '1', 'yes', 'y', 't')"
 _FALSE = "('false', '0', 'no', 'n', 'f')"
 
@@ -32,7 +34,9 @@ def _parse_expr(kind: str, value: str) -> str:
         "lower": f"lower({value})",
         "phone": "null",  # filled from the phone map
         # A date first: DuckDB would also read 'epoch' or 'infinity' as timestamps.
+        # UTC offsets run from -12:00 to +14:00: DuckDB would also take +25:00.
         "timestamp": (f"case when regexp_matches({value}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                      f"and coalesce(try_cast(regexp_extract({value}, '{_OFFSET_HOURS}', 1) as integer), 0) <= 14 "
                       f"then cast(try_cast({value} as timestamptz) as timestamp) end"),
         # Whole numbers only: DuckDB would round '3.7' to 4.
         "int": (f"case when regexp_full_match({value}, '[+-]?[0-9]+([.]0*)?') "
