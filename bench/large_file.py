@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -35,27 +34,23 @@ def write_messages_csv(path: Path, rows: int) -> None:
 
 
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from orchestration.ingestion.loader import connect, load_entity
 con = connect(sys.argv[1])
 started = time.monotonic()
 summary = load_entity(con, sys.argv[2], "messages")
 print(json.dumps({"rows_loaded": summary.rows_loaded, "rows_rejected": summary.rows_rejected,
-                  "failures": [f.error for f in summary.failures], "seconds": time.monotonic() - started}))
+                  "failures": [f.error for f in summary.failures], "seconds": time.monotonic() - started,
+                  "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
 
 def load_in_child(warehouse: Path, landing: Path, memory_limit: str) -> dict:
-    """Load the landing folder's messages in a child process; its result and peak RSS in bytes."""
+    """Load the landing folder's messages in a child process; its result and its own peak RSS in bytes."""
     env = {"MMSREPORT_MEMORY_LIMIT": memory_limit, "PATH": "/usr/bin:/bin"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out = subprocess.run([sys.executable, "-c", CHILD, str(warehouse), str(landing)], env=env,
                          capture_output=True, text=True, check=True)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = json.loads(out.stdout)
-    # ru_maxrss of children is the largest child so far: only meaningful when it grew.
-    result["peak_rss"] = peak_kib * 1024 if peak_kib > before else None
-    return result
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
