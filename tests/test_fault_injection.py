@@ -212,7 +212,11 @@ def assert_same_warehouse(actual: Path, reference: Path) -> None:
                 diff = con.execute(f"select count(*) from (select * from {left}.{name} except all "
                                    f"select * from {right}.{name})").fetchone()[0]
                 assert diff == 0, f"{schema}.{table}: {diff} rows in {left} not in {right}"
-        raw_tables = [t for s, t in _tables(con, ("raw",))]
+        # raw.build_log is a history of builds recorded for publishing: a run killed while publishing
+        # leaves its row in the working copy, so compare what the last build was made from, not the count.
+        raw_tables = [t for s, t in _tables(con, ("raw",)) if t != "build_log"]
+        last_build = "select last_load_id, fingerprint from {}.raw.build_log order by build_id desc limit 1"
+        assert con.execute(last_build.format("a")).fetchall() == con.execute(last_build.format("r")).fetchall()
         for table in raw_tables:
             counts = [con.execute(f'select count(*) from {db}.raw."{table}"').fetchone()[0] for db in ("a", "r")]
             assert counts[0] == counts[1], f"raw.{table}: {counts[0]} rows, uninterrupted {counts[1]}"
