@@ -14,6 +14,7 @@ def test_a_large_csv_loads_every_row_within_the_memory_limit(tmp_path):
     result = load_in_child(tmp_path / "warehouse.duckdb", tmp_path / "landing", f"{LIMIT_MB}MB")
 
     assert (result["rows_loaded"], result["rows_rejected"], result["failures"]) == (ROWS, 0, [])
-    # DuckDB spills beyond its limit; the process adds the interpreter and libraries (~150 MB).
+    # DuckDB spills beyond its limit; the process adds the interpreter, libraries and allocations outside
+    # DuckDB's buffer manager (0.1-0.45 GiB measured). Without the limit this file took 2.5 GiB.
     assert result["peak_rss"] is not None
-    assert result["peak_rss"] < (LIMIT_MB + 300) * 2**20
+    assert result["peak_rss"] < (LIMIT_MB + 600) * 2**20
