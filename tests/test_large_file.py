@@ -17,4 +17,4 @@ def test_a_large_csv_loads_every_row_within_the_memory_limit(tmp_path):
     # DuckDB spills beyond its limit; the process adds the interpreter, libraries and allocations outside
     # DuckDB's buffer manager (0.1-0.45 GiB measured). Without the limit this file took 2.5 GiB.
     assert result["peak_rss"] is not None
-    assert result["peak_rss"] < (LIMIT_MB + 600) * 2**20
+    assert result["peak_rss"] < (LIMIT_MB + 800) * 2**20
