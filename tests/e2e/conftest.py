@@ -79,3 +79,26 @@ def query(warehouse: Path, sql: str, params=None) -> list[dict]:
         cursor = con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+FIRST_DAYS = ("dt=2026-11-01", "dt=2026-11-02", "dt=2026-11-03")
+
+
+def copy_days(source: Path, target: Path, days) -> None:
+    """Copy the `dt=` folders named in `days` of every entity from one landing folder to another."""
+    for entity_dir in source.iterdir():
+        for day in entity_dir.iterdir():
+            if day.name in days:
+                shutil.copytree(day, target / entity_dir.name / day.name, dirs_exist_ok=True)
+
+
+def build_first_days(landing: Path, root: Path) -> tuple[Path, Path]:
+    """A landing folder holding the first three days, built into root/warehouse.duckdb by the real command."""
+    partial = root / "landing"
+    partial.mkdir()
+    copy_days(landing, partial, FIRST_DAYS)
+    warehouse = root / "warehouse.duckdb"
+    result = run_mmsreport("run", "--landing", str(partial), "--warehouse", str(warehouse), cwd=root)
+    assert result.returncode == 0, result.stderr
+    return partial, warehouse
+

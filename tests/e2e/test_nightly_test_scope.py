@@ -10,16 +10,14 @@ failing it until it is gone.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.paths import REPO_ROOT
-from tests.e2e.conftest import run_mmsreport
+from tests.e2e.conftest import build_first_days, copy_days, run_mmsreport
 
-FIRST_DAYS = ("dt=2026-11-01", "dt=2026-11-02", "dt=2026-11-03")
 SCOPED = {  # test name prefix -> text only the scoped SQL contains
     "unique_fct_messages_message_id": "int_messages_touched",
     "unique_int_receipts_mapped_receipt_key": "int_receipt_provider_message_ids_touched",
@@ -29,13 +27,6 @@ SCOPED = {  # test name prefix -> text only the scoped SQL contains
 }
 UNSCOPED = ("relationships_fct_messages_contact_id", "unique_dim_contacts_contact_id")
 BAD_LOAD = "messages/injected.csv"
-
-
-def _copy_days(source: Path, target: Path, days) -> None:
-    for entity_dir in source.iterdir():
-        for day in entity_dir.iterdir():
-            if day.name in days:
-                shutil.copytree(day, target / entity_dir.name / day.name, dirs_exist_ok=True)
 
 
 def _run(root: Path, partial: Path, warehouse: Path, *extra: str):
@@ -61,13 +52,8 @@ def _sql_of(sql: dict[str, str], prefix: str) -> str:
 def history(landing, tmp_path_factory):
     """Three days built; the other days added to the landing folder for the nightly run."""
     root = tmp_path_factory.mktemp("test_scope")
-    partial = root / "landing"
-    partial.mkdir()
-    _copy_days(landing, partial, FIRST_DAYS)
-    warehouse = root / "warehouse.duckdb"
-    result = run_mmsreport("run", "--landing", str(partial), "--warehouse", str(warehouse), cwd=root)
-    assert result.returncode == 0, result.stderr
-    _copy_days(landing, partial, sorted({d.name for e in landing.iterdir() for d in e.iterdir()}))
+    partial, warehouse = build_first_days(landing, root)
+    copy_days(landing, partial, sorted({d.name for e in landing.iterdir() for d in e.iterdir()}))
     return root, partial, warehouse
 
 

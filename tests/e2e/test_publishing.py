@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import MMSREPORT, query, run_mmsreport
+from tests.e2e.conftest import MMSREPORT, build_first_days, copy_days, query, run_mmsreport
 
 TOTALS = "select sum(messages_sent) as sent, count(*) as campaigns from marts.fct_campaign_overview"
-FIRST_DAYS = ("dt=2026-11-01", "dt=2026-11-02", "dt=2026-11-03")
-
-
-def _copy_days(source: Path, target: Path, days) -> None:
-    for entity_dir in source.iterdir():
-        for day in entity_dir.iterdir():
-            if day.name in days:
-                shutil.copytree(day, target / entity_dir.name / day.name, dirs_exist_ok=True)
-
 
 @pytest.fixture(scope="module")
 def two_drops(landing, tmp_path_factory):
     """A landing folder with the first three days published, and the rest to add."""
     root = tmp_path_factory.mktemp("publishing")
-    partial = root / "landing"
-    partial.mkdir()
-    _copy_days(landing, partial, FIRST_DAYS)
-    warehouse = root / "warehouse.duckdb"
-    result = run_mmsreport("run", "--landing", str(partial), "--warehouse", str(warehouse), cwd=root)
-    assert result.returncode == 0, result.stderr
+    partial, warehouse = build_first_days(landing, root)
     return root, partial, warehouse
 
 
@@ -57,7 +41,7 @@ def test_a_reader_keeps_its_consistent_numbers_during_a_run_and_new_readers_see_
         first = reader.stdout.readline().strip()
 
         all_days = sorted({d.name for e in landing.iterdir() for d in e.iterdir()})
-        _copy_days(landing, partial, all_days)
+        copy_days(landing, partial, all_days)
         result = run_mmsreport("run", "--landing", str(partial), "--warehouse", str(warehouse), cwd=root)
         assert result.returncode == 0, result.stderr  # the run succeeds while the reader holds the file
 
