@@ -136,6 +136,16 @@ def test_smpp_blank_lines_are_skipped_and_row_numbers_are_line_numbers(landing, 
     assert rejected_rows(con) == []
 
 
+def test_smpp_fields_after_an_empty_text_are_loaded(landing, con):
+    # Regression: the loader's SQL cut every line at `text:`, even an empty one followed by fields.
+    write_text(landing, "smpp_receipts", "dlr.log",
+               "id:0012345 sub:001 dlvrd:001 text: submit date:2611270915 done date:2611270916 "
+               "stat:DELIVRD err:000\n")
+    load(con, landing, "smpp_receipts")
+    assert _pick(raw_rows(con, "smpp_receipts"), EXPECTED_SMPP[0]) == EXPECTED_SMPP[:1]
+    assert rejected_rows(con) == []
+
+
 def test_raw_column_types(con):
     types = {(r["table_name"], r["column_name"]): r["data_type"] for r in query(
         con, "select table_name, column_name, data_type from information_schema.columns "

@@ -164,3 +164,22 @@ def test_bad_optional_submit_date_is_an_error():
 
 def test_parse_error_is_a_value_error():
     assert issubclass(SmppParseError, ValueError)
+
+
+@pytest.mark.parametrize("line", [
+    "id:1 text: sub:001 dlvrd:001 submit date:2611270915 done date:2611270916 stat:DELIVRD err:000",
+    "id:1 sub:001 TEXT:\tsubmit date:2611270915 done date:2611270916 stat:DELIVRD err:000",
+    "text: id:1 submit date:2611270915 done date:2611270916 stat:DELIVRD err:000 text:Hi stat:UNDELIV",
+    "id:1 text:  text: submit date:2611270915 done date:2611270916 stat:DELIVRD err:000 text:",
+], ids=["middle", "tab-upper-case", "first-then-real-text", "two-empty-texts"])
+def test_fields_after_an_empty_text_are_read(line):
+    # Regression: `text:` ran to the end of the line even when empty, so the fields after it were
+    # swallowed and the receipt was rejected as missing its stat and done date.
+    assert parse_smpp_receipt(line) == SmppReceipt("1", "DELIVRD", "000", datetime(2026, 11, 27, 9, 15),
+                                                   datetime(2026, 11, 27, 9, 16))
+
+
+def test_a_text_that_starts_with_a_field_name_is_still_text():
+    # `text:stat:UNDELIV` (no space after the colon) is a text, as before: only an empty text gives way.
+    receipt = parse_smpp_receipt("id:1 done date:2611270916 stat:DELIVRD text:stat:UNDELIV err:999")
+    assert (receipt.status, receipt.error_code) == ("DELIVRD", None)

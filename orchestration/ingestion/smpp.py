@@ -7,6 +7,8 @@ optional; dates are YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss (UTC); vendor
 fields after `err` are ignored. `text:` runs to the end of the line, so any
 field-like words inside it are not read as fields. A field whose value is
 blank (`id: sub:001`) is missing: the next field name is never taken as its value.
+An empty `text:` (followed by white space and a field name, `text: stat:DELIVRD`)
+is just that: the fields after it are read, not swallowed as its text.
 
 The loader runs `smpp_parse_sql` over a whole file's lines at once (DuckDB's
 RE2 regular expressions); `parse_smpp_receipt` runs the same SQL on one line.
@@ -25,6 +27,8 @@ _KEYS = r"(?i)^(id|sub|dlvrd|submit[\s_]*date|done[\s_]*date|stat|err|text)\s*:"
 _FIELD_KEYS = {"id": "id", "stat": "stat", "err": "err",
                "submit": r"submit[\s_]*date", "done": r"done[\s_]*date"}
 _DATE_HINT = "(expected YYMMDDhhmm[ss] or YYYYMMDDhhmmss)"
+# Empty `text:` fields (white space, then a known field name): removed before the real text is cut off.
+_EMPTY_TEXTS = r"(?i)(^|\s)(?:text:\s+)+((?:id|sub|dlvrd|submit[\s_]*date|done[\s_]*date|stat|err)\s*:)"
 
 
 class SmppParseError(ValueError):
@@ -77,7 +81,9 @@ def smpp_parse_sql(lines: str) -> str:
     )
     return f"""
     with heads as (
-        select _row_number, line, regexp_replace(line, '(?i)(^|\\s)text:.*$', '') as head
+        select _row_number, line,
+            regexp_replace(regexp_replace(line, {_quote(_EMPTY_TEXTS)}, '\\1\\2', 'g'), '(?i)(^|\\s)text:.*$', '')
+                as head
         from {lines}
         where not regexp_full_match(coalesce(line, ''), '\\s*')
     ), found as (

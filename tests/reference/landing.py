@@ -86,6 +86,8 @@ def read_records(path: Path) -> list[dict]:
     raise ValueError(f"unknown format {path}")
 
 
+_EMPTY_TEXT = re.compile(r"(?<!\S)text:\s+(?=(?:id|sub|dlvrd|submit[\s_]*date|done[\s_]*date|stat|err|text)\s*:)",
+                         re.IGNORECASE)
 _SMPP_FIELD = re.compile(r"(id|stat|err|submit date|done date):(\S*)", re.IGNORECASE)
 
 
@@ -102,6 +104,7 @@ def read_smpp(path: Path) -> list[dict | None]:
     for line in _open_text(path).splitlines():
         if not line.strip():
             continue
+        line = _EMPTY_TEXT.sub(" ", line)  # an empty `text:` never swallows the fields after it
         head = re.split(r"\btext:", line, maxsplit=1, flags=re.IGNORECASE)[0]
         head = re.sub(r"\s+", " ", head)
         fields = {}
