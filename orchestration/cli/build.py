@@ -35,6 +35,7 @@ class RunSummary:
     log_file: Path | None = None
     up_to_date: bool = False  # nothing new: dbt and publishing were skipped
     site_dir: Path | None = None
+    unknown_folders: list[str] = field(default_factory=list)  # landing folders that are no entity
 
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
@@ -79,9 +80,11 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
 
     from orchestration.definitions import BUILD_JOB, build_definitions
     from orchestration.defs.publish_assets import PUBLISHED_KEY
+    from orchestration.ingestion.loader import unknown_entity_folders
 
     started = time.monotonic()
     started_at = datetime.now(UTC).replace(tzinfo=None)
+    unknown = unknown_entity_folders(landing)  # warned about in the summary
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     defs = build_definitions(landing, warehouse, dbt_vars)
     job = defs.resolve_job_def(BUILD_JOB)
@@ -97,7 +100,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             raise_on_error=False,
         )
     summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file,
-                         site_dir=defs.resources["warehouse"].site)
+                         site_dir=defs.resources["warehouse"].site, unknown_folders=unknown)
     summary.up_to_date = result.success and not any(
         event.asset_key == PUBLISHED_KEY for event in result.get_asset_materialization_events())
     if not result.success:

@@ -32,6 +32,8 @@ def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:
     say(f"  time:            {summary.seconds:.1f} s")
     for error in summary.failed_files:
         say(f"  ✗ unreadable file {error}")
+    for name in summary.unknown_folders:
+        say(f"  ! landing folder {name}/ is not a known entity: its files were not loaded")
     for failure in summary.dbt_failures[:10]:
         say(f"  ✗ {failure}")
     if summary.error and not summary.dbt_failures:

@@ -2,7 +2,10 @@
 
 Kinds: text (trimmed, empty -> null), upper / lower (text with case folded),
 timestamp (ISO 8601 -> UTC), int, money (DECIMAL(18,2), not negative),
-bool (true/false/1/0/yes/no), phone (E.164 with the account's region).
+bool (true/false/1/0/yes/no), phone (E.164 with the account's region);
+for the provider-native entities also datetime (ISO 8601 or RFC 2822, as Twilio
+writes dates), smpp_date (YYMMDDhhmm[ss] or YYYYMMDDhhmmss, UTC) and price
+(DECIMAL(18,6), negative allowed: Twilio reports charges as negative amounts).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 SQL_TYPES = {
     "text": "varchar", "upper": "varchar", "lower": "varchar", "phone": "varchar",
     "timestamp": "timestamp", "int": "integer", "money": "decimal(18, 2)", "bool": "boolean",
+    "datetime": "timestamp", "smpp_date": "timestamp", "price": "decimal(18, 6)",
 }
 
 
@@ -31,10 +35,26 @@ class EntitySpec:
     one_of: tuple[tuple[str, ...], ...] = ()
     # Allowed values (after case folding) for some columns.
     allowed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Provider-native entities: a file's field names match ignoring case, `_`, `-` and spaces
+    # (`MessageSid` = `message_sid`, `err-code` = `err_code`), plus these aliases (loose name -> column).
+    loose_names: bool = False
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    def column_name(self, name: str) -> str:
+        """The spec column a file's (lower-cased) field name stands for, or the name itself."""
+        if not self.loose_names:
+            return name
+        loose = loose_name(name)
+        return dict(self.aliases).get(loose) or {loose_name(c.name): c.name for c in self.columns}.get(loose, name)
+
+
+def loose_name(name: str) -> str:
+    """A field name without case, `_`, `-`, `.` or spaces: how provider field names are matched."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 def _c(name: str, kind: str = "text", required: bool = False) -> Column:
@@ -91,5 +111,32 @@ SPECS: dict[str, EntitySpec] = {
             _c("account_id", required=True), _c("contact_id"), _c("phone_number", "phone"),
             _c("unsubscribed_at", "timestamp", required=True), _c("keyword"),
         ), one_of=(("contact_id", "phone_number"),)),
+        # Provider-native inputs (docs/PROVIDERS.md): field names as the providers document them.
+        EntitySpec("twilio_messages", (
+            _c("sid", required=True), _c("status", "lower", required=True), _c("error_code"),
+            _c("direction", "lower"), _c("num_segments", "int"), _c("price", "price"),
+            _c("price_unit", "upper"), _c("date_created", "datetime"), _c("date_sent", "datetime"),
+            _c("date_updated", "datetime"), _c("received_at", "timestamp"),
+        ), one_of=(("date_updated", "date_sent", "received_at"),), loose_names=True,
+            aliases=(("sentdate", "date_sent"), ("createddate", "date_created"), ("updateddate", "date_updated"))),
+        EntitySpec("twilio_status_callbacks", (
+            _c("message_sid", required=True), _c("message_status", "lower", required=True), _c("error_code"),
+            _c("raw_dlr_done_date", "smpp_date"), _c("received_at", "timestamp"),
+        ), one_of=(("raw_dlr_done_date", "received_at"),), loose_names=True),
+        EntitySpec("vonage_dlr", (
+            _c("message_id", required=True), _c("status", "lower", required=True), _c("err_code"),
+            _c("price", "price"), _c("network_code"), _c("scts", "smpp_date"),
+            _c("message_timestamp", "timestamp"), _c("client_ref"), _c("received_at", "timestamp"),
+        ), one_of=(("scts", "message_timestamp", "received_at"),), loose_names=True),
+        EntitySpec("sinch_delivery_reports", (
+            _c("batch_id", required=True), _c("recipient"), _c("status", required=True), _c("code"),
+            _c("created_at", "timestamp"), _c("operator_status_at", "timestamp"), _c("client_reference"),
+            _c("received_at", "timestamp"),
+        ), one_of=(("operator_status_at", "created_at", "received_at"),), loose_names=True,
+            # `at` (when Sinch created the report) is an SQL keyword: stored as created_at.
+            aliases=(("at", "created_at"),)),
     )
 }
+
+# Entities whose rows become delivery receipts besides `receipts` itself.
+PROVIDER_ENTITIES = ("twilio_messages", "twilio_status_callbacks", "vonage_dlr", "sinch_delivery_reports")

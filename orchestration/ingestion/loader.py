@@ -99,6 +99,18 @@ def discover_files(landing: Path, entity: str) -> Iterator[tuple[str, Path]]:
     yield from sorted(found)
 
 
+def unknown_entity_folders(landing: str | Path) -> list[str]:
+    """Folders directly under the landing folder that are no entity: their files are never loaded.
+
+    Hidden (`.*`) and marker (`_*`) folders are not reported.
+    """
+    root = Path(landing)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if p.is_dir() and p.name not in SPECS and not p.name.startswith((".", "_")))
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

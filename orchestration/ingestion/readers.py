@@ -39,7 +39,13 @@ def file_format(path: Path, entity: str) -> str | None:
         return "parquet"
     if entity == "smpp_receipts" and name.endswith((".log", ".txt")):
         return "smpp"
+    if entity in QUERY_STRING_ENTITIES and name.endswith((".log", ".txt", ".qs")):
+        return "querystring"
     return None
+
+
+# Entities whose webhooks may arrive as query strings (GET requests), one per line.
+QUERY_STRING_ENTITIES = ("vonage_dlr",)
 
 
 def _positional(count: int) -> list[str]:
@@ -200,10 +206,47 @@ def _read_smpp(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return list(SMPP_COLUMNS)
 
 
+def _read_querystring(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """One webhook query string per line (`msisdn=447700900000&messageId=0C00...&status=delivered`).
+
+    A request line or URL before the `?` is dropped (`GET /webhooks/dlr?a=1 HTTP/1.1`); `+` is a
+    space and `%XX` is decoded, as in a form; a repeated field keeps its first value.
+    """
+    _read_lines(con, path)
+    con.execute(rf"""
+        create or replace temp table qs_lines as
+        select _row_number, line,
+            regexp_replace(regexp_replace(trim(line), '^[^?=&]*[?]', ''), '\s+HTTP/[0-9.]+$', '') as query
+        from {FILE_LINES}
+        where not regexp_full_match(coalesce(line, ''), '\s*')
+    """)
+    con.execute("""
+        create or replace temp table qs_pairs as
+        select _row_number,
+            lower(trim(url_decode(replace(split_part(pair, '=', 1), '+', ' ')))) as key,
+            url_decode(replace(substr(pair, strpos(pair, '=') + 1), '+', ' ')) as value, position
+        from (
+            select _row_number, unnest(string_split(query, '&')) as pair,
+                generate_subscripts(string_split(query, '&'), 1) as position
+            from qs_lines
+        )
+        where strpos(pair, '=') > 1
+    """)
+    con.execute(f"insert into {READER_REJECTS} select _row_number, 'not a query string (no name=value field)', "
+                "line from qs_lines where _row_number not in (select _row_number from qs_pairs)")
+    names = [key for (key,) in con.execute(
+        "select key from qs_pairs group by key order by min([_row_number, position])").fetchall()]
+    columns = "".join(f", arg_min(value, position) filter (where key = ?) as c{i}" for i in range(len(names)))
+    con.execute(f"create or replace temp table {FILE_ROWS} as select _row_number{columns} "
+                "from qs_pairs group by _row_number order by _row_number", names)
+    return names
+
+
 SMPP_COLUMNS = ["provider_message_id", "status", "error_code", "submitted_at", "event_at"]
 
 
-_READERS = {"csv": _read_csv, "parquet": _read_parquet, "jsonl": _read_jsonl, "smpp": _read_smpp}
+_READERS = {"csv": _read_csv, "parquet": _read_parquet, "jsonl": _read_jsonl, "smpp": _read_smpp,
+            "querystring": _read_querystring}
 
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[str]:

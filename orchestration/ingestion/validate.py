@@ -12,6 +12,7 @@ import pyarrow as pa
 from orchestration.ingestion.entities import EntitySpec
 from orchestration.ingestion.phones import DEFAULT_REGION, to_e164
 from orchestration.ingestion.readers import FILE_ROWS
+from orchestration.ingestion.smpp import smpp_date_sql
 
 VALID_ROWS = "valid_rows"
 INVALID_ROWS = "invalid_rows"
@@ -26,8 +27,16 @@ class MissingColumnError(Exception):
     """A required column is absent from the file's header."""
 
 
+# RFC 2822 dates as Twilio writes them (`Thu, 24 Aug 2023 05:01:45 +0000`), day name optional.
+_RFC2822 = "['%a, %d %b %Y %H:%M:%S %z', '%d %b %Y %H:%M:%S %z']"
+
+
 def _parse_expr(kind: str, value: str) -> str:
     """SQL turning the trimmed text `value` into the column's type (null if unparseable)."""
+    if kind == "datetime":  # ISO 8601 as everywhere, else RFC 2822 (`GMT`/`UT` read as +0000)
+        rfc = f"regexp_replace({value}, '\\s(GMT|UTC?)$', ' +0000')"
+        return (f"coalesce({_parse_expr('timestamp', value)}, "
+                f"cast(try_strptime({rfc}, {_RFC2822}) as timestamp))")
     return {
         "text": value,
         "upper": f"upper({value})",
@@ -42,6 +51,8 @@ def _parse_expr(kind: str, value: str) -> str:
         "int": (f"case when regexp_full_match({value}, '[+-]?[0-9]+([.]0*)?') "
                 f"then try_cast(split_part({value}, '.', 1) as integer) end"),
         "money": f"try_cast({value} as decimal(18, 2))",
+        "price": f"try_cast({value} as decimal(18, 6))",
+        "smpp_date": smpp_date_sql(value),
         "bool": (f"case when lower({value}) in {_TRUE} then true "
                  f"when lower({value}) in {_FALSE} then false end"),
     }[kind]
@@ -57,6 +68,7 @@ def _json_object_sql(positions: list[int], names: list[str]) -> tuple[str, list[
 
 def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str]) -> None:
     """Build temp tables valid_rows and invalid_rows from file_rows."""
+    columns = [spec.column_name(name) for name in columns]
     first_position: dict[str, int] = {}
     for i, name in enumerate(columns):
         first_position.setdefault(name, i)
@@ -105,9 +117,10 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
     for column in spec.columns:
         if column.kind in ("text", "upper", "lower"):
             continue
-        label = {"phone": "invalid phone number", "money": "unparseable number",
+        label = {"phone": "invalid phone number", "money": "unparseable number", "price": "unparseable number",
                  "int": "unparseable number", "bool": "unparseable boolean",
-                 "timestamp": "unparseable timestamp"}[column.kind]
+                 "timestamp": "unparseable timestamp", "datetime": "unparseable timestamp",
+                 "smpp_date": "unparseable date (expected YYMMDDhhmm)"}[column.kind]
         checks.append(f"case when _text_{column.name} is not null and {column.name} is null "
                       f"then '{label}: {column.name}' end")
         if column.kind == "money":

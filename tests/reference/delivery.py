@@ -38,12 +38,18 @@ FINAL_TIE_ORDER = [DELIVERED, HARD, DELETED, SOFT, NOT_SENT]
 CONTACT_PRECEDENCE = [DELIVERED, PENDING, SOFT, HARD, DELETED]
 
 
+# Vonage err-codes that are not the contact's fault (docs/PROVIDERS.md): failed/rejected -> soft bounce.
+VONAGE_SOFT_CODES = {"1", "2", "5", "6", "7", "8", "10", "11", "15", "16", "50", "51", "52", "53", "54", "99"}
+
+
 def canonical(provider: str, status: str, error_code: str | None) -> tuple[str, bool]:
     provider, status = provider.lower(), status.lower()
     if provider == "twilio" and status == "undelivered":
-        return (SOFT if error_code in ("30003", "30007", "30008") else HARD), True
+        return (SOFT if error_code in ("30003", "30007", "30008", "30034") else HARD), True
     if provider == "twilio" and status == "failed":
-        return (NOT_SENT if error_code == "21610" else HARD), True
+        return (NOT_SENT if error_code == "21610" else SOFT if error_code == "30034" else HARD), True
+    if provider == "vonage" and status in ("failed", "rejected"):
+        return (SOFT if error_code in VONAGE_SOFT_CODES else HARD), True
     return STATUS_TABLE.get((provider, status), (PENDING, False))
 
 

@@ -90,20 +90,24 @@ resolved as (
 
 {# An exact repeat names the same message (or, unresolved, the same
     provider_message_id), provider, status, error code and event time; the
-    row from the file that sorts first by path, then the earlier row, is kept. #}
+    row from the file that sorts first by path, then the earlier row, is kept.
+    A price reported by any of the repeats (a Twilio export row repeating a
+    status callback) stays with the kept row. #}
+{%- set repeat_partition -%}
+    partition by
+        resolved_message_id,
+        case when resolved_message_id is null then provider_message_id end,
+        provider,
+        status,
+        error_code,
+        event_at
+{%- endset %}
 repeats_ranked as (
     select
         *,
-        row_number() over (
-            partition by
-                resolved_message_id,
-                case when resolved_message_id is null then provider_message_id end,
-                provider,
-                status,
-                error_code,
-                event_at
-            order by {{ first_loaded_first() }}
-        ) as repeat_rank
+        row_number() over ({{ repeat_partition }} order by {{ first_loaded_first() }}) as repeat_rank,
+        max(price) over ({{ repeat_partition }}) as repeats_price,
+        max(price_currency) over ({{ repeat_partition }}) as repeats_price_currency
     from resolved
 ),
 
@@ -173,6 +177,8 @@ final as (
         status_reason,
         event_at,
         received_at,
+        repeats_price as price,
+        repeats_price_currency as price_currency,
         source_entity,
         _source_file,
         _row_number

@@ -1,6 +1,6 @@
 {#- One row per message_id whose derived rows the nightly run re-derives from
     all its raw rows: named by a changed raw row (int_loads_changed) of
-    messages, receipts or clicks; sharing a provider_message_id with a
+    messages, receipts (also SMPP and the provider-native entities) or clicks; sharing a provider_message_id with a
     changed message or receipt (receipts resolve by it); of a changed
     campaign (segments, account, message type); or sharing a click_id with a
     changed click (click repeats). The id need not be a known message (orphan
@@ -42,6 +42,10 @@ changed_messages as (
     where _load_id in (select loads.load_id from loads)
 ),
 
+provider_receipts as (
+    {{ raw_provider_receipt_ids() }}
+),
+
 changed_receipts as (
     select
         message_id,
@@ -55,6 +59,13 @@ changed_receipts as (
         'smpp' as provider,
         provider_message_id
     from smpp_receipts
+    where _load_id in (select loads.load_id from loads)
+    union all
+    select
+        message_id,
+        provider,
+        provider_message_id
+    from provider_receipts
     where _load_id in (select loads.load_id from loads)
 ),
 

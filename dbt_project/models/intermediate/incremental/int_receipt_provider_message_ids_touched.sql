@@ -21,6 +21,10 @@ smpp_receipts as (
     select * from {{ source('raw', 'smpp_receipts') }}
 ),
 
+provider_receipts as (
+    {{ raw_provider_receipt_ids() }}
+),
+
 touched_messages as (
     select * from {{ ref('int_messages_touched') }}
 ),
@@ -43,6 +47,12 @@ touched as (
         provider_message_id
     from smpp_receipts
     where _load_id in (select loads.load_id from loads)
+    union
+    select
+        provider,
+        provider_message_id
+    from provider_receipts
+    where _load_id in (select loads.load_id from loads) and message_id is null
 ),
 
 final as (

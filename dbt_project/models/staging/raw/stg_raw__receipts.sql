@@ -1,5 +1,6 @@
-{#- One row per receipt row of the current file versions: raw.receipts and
-    the parsed SMPP receipts (provider smpp) together. Exact repeats are
+{#- One row per receipt row of the current file versions: raw.receipts, the
+    parsed SMPP receipts (provider smpp) and the provider-native entities
+    (stg_raw__twilio_messages, ..., macros/provider_receipts.sql) together. Exact repeats are
     dropped in int_receipts_mapped, once the message is resolved: a repeat may
     name the message by message_id in one file and by provider +
     provider_message_id in another, which only a join can tell. -#}
@@ -13,6 +14,14 @@ receipts as (
 smpp_receipts as (
     select * from {{ source('raw', 'smpp_receipts') }}
 ),
+
+{%- set provider_entities = provider_receipt_entities().keys() | list %}
+{%- for entity in provider_entities %}
+
+{{ entity }} as (
+    select * from {{ ref('stg_raw__' ~ entity) }}
+),
+{%- endfor %}
 
 current_loads as (
     {{ current_load_ids() }}
@@ -28,6 +37,8 @@ current_receipts as (
         error_code,
         event_at,
         received_at,
+        cast(null as decimal(18, 6)) as price,
+        cast(null as {{ dbt.type_string() }}) as price_currency,
         _load_id,
         _source_file,
         _row_number
@@ -45,6 +56,8 @@ current_smpp_receipts as (
         error_code,
         event_at,
         cast(null as {{ dbt.type_timestamp() }}) as received_at,
+        cast(null as decimal(18, 6)) as price,
+        cast(null as {{ dbt.type_string() }}) as price_currency,
         _load_id,
         _source_file,
         _row_number
@@ -56,6 +69,24 @@ unioned as (
     select * from current_receipts
     union all
     select * from current_smpp_receipts
+    {%- for entity in provider_entities %}
+    union all
+    select
+        source_entity,
+        message_id,
+        provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        price,
+        price_currency,
+        _load_id,
+        _source_file,
+        _row_number
+    from {{ entity }}
+    {%- endfor %}
 ),
 
 final as (
@@ -72,6 +103,8 @@ final as (
         error_code,
         event_at,
         received_at,
+        price,
+        price_currency,
         source_entity,
         _load_id,
         _source_file,

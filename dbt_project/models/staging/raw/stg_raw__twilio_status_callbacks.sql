@@ -1,0 +1,4 @@
+{#- One row per twilio_status_callbacks row of the current file versions, as a delivery
+    receipt of the generic model (macros/provider_receipts.sql). -#}
+
+{{ stg_provider_receipts_sql('twilio_status_callbacks') }}
