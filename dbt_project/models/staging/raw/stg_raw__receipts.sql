@@ -15,13 +15,21 @@ smpp_receipts as (
     select * from {{ source('raw', 'smpp_receipts') }}
 ),
 
-{%- set provider_entities = provider_receipt_entities().keys() | list %}
-{%- for entity in provider_entities %}
-
-{{ entity }} as (
-    select * from {{ ref('stg_raw__' ~ entity) }}
+twilio_messages as (
+    select * from {{ ref('stg_raw__twilio_messages') }}
 ),
-{%- endfor %}
+
+twilio_status_callbacks as (
+    select * from {{ ref('stg_raw__twilio_status_callbacks') }}
+),
+
+vonage_dlr as (
+    select * from {{ ref('stg_raw__vonage_dlr') }}
+),
+
+sinch_delivery_reports as (
+    select * from {{ ref('stg_raw__sinch_delivery_reports') }}
+),
 
 current_loads as (
     {{ current_load_ids() }}
@@ -69,7 +77,6 @@ unioned as (
     select * from current_receipts
     union all
     select * from current_smpp_receipts
-    {%- for entity in provider_entities %}
     union all
     select
         source_entity,
@@ -85,8 +92,55 @@ unioned as (
         _load_id,
         _source_file,
         _row_number
-    from {{ entity }}
-    {%- endfor %}
+    from twilio_messages
+    union all
+    select
+        source_entity,
+        message_id,
+        provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        price,
+        price_currency,
+        _load_id,
+        _source_file,
+        _row_number
+    from twilio_status_callbacks
+    union all
+    select
+        source_entity,
+        message_id,
+        provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        price,
+        price_currency,
+        _load_id,
+        _source_file,
+        _row_number
+    from vonage_dlr
+    union all
+    select
+        source_entity,
+        message_id,
+        provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        price,
+        price_currency,
+        _load_id,
+        _source_file,
+        _row_number
+    from sinch_delivery_reports
 ),
 
 final as (
