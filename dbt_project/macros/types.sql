@@ -15,3 +15,8 @@
 {% macro type_money() -%}
     decimal(18, 2)
 {%- endmacro %}
+
+{#- Costs and prices (fractions of a cent). -#}
+{% macro type_cost() -%}
+    decimal(18, 6)
+{%- endmacro %}
