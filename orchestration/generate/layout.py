@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from orchestration.generate import native
+
 # File columns per entity, in SPEC §3 order (accounts also carry updated_at, a
 # versioned entity). smpp_receipts files are plain text, one DLR per line.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -21,6 +23,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "orders": ("order_id", "account_id", "contact_id", "phone_number", "ordered_at", "revenue",
                "currency", "status", "updated_at"),
     "unsubscribes": ("account_id", "contact_id", "phone_number", "unsubscribed_at", "keyword"),
+    **native.COLUMNS,
 }
 
 ENTITIES: tuple[str, ...] = tuple(COLUMNS)
@@ -48,6 +51,10 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "clicks": ("jsonl", "csv", "parquet", "ndjson.gz"),
     "orders": ("csv", "parquet", "jsonl", "csv.gz"),
     "unsubscribes": ("csv", "jsonl", "csv.gz", "parquet"),
+    "twilio_messages": ("jsonl", "csv", "jsonl", "ndjson.gz"),
+    "twilio_status_callbacks": ("jsonl", "jsonl", "ndjson.gz"),
+    "vonage_dlr": ("log", "jsonl", "txt", "log"),
+    "sinch_delivery_reports": ("jsonl", "ndjson.gz", "jsonl"),
 }
 
 # Extra (ignored downstream) columns written on some days: name -> SQL over the row.
@@ -68,7 +75,9 @@ def file_format(entity: str, day: int) -> str:
 
 
 def header_style(entity: str, day: int) -> str:
-    """'lower' mostly; some files use UPPER or Title_Case headers."""
+    """'lower' mostly; some files use UPPER or Title_Case headers (provider files: as they write them)."""
+    if entity in native.COLUMNS:
+        return "console" if entity == "twilio_messages" and file_format(entity, day).startswith("csv") else "lower"
     k = (day + ENTITIES.index(entity)) % 11
     return {3: "upper", 7: "title"}.get(k, "lower")
 
@@ -80,6 +89,8 @@ def has_extra(entity: str, day: int) -> bool:
 def styled(name: str, style: str) -> str:
     if style == "upper":
         return name.upper()
+    if style == "console":  # the Twilio console's CSV export: SentDate, NumSegments, PriceUnit, ...
+        return {"date_sent": "SentDate"}.get(name, "".join(part.capitalize() for part in name.split("_")))
     if style == "title":
         return "_".join(part.capitalize() for part in name.split("_"))
     return name

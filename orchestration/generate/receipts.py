@@ -11,6 +11,7 @@ import duckdb
 
 from orchestration.generate import buffers
 from orchestration.generate import scale as sc
+from orchestration.generate.native import NATIVE
 from orchestration.generate.plan import DAY, Plan
 from orchestration.generate.sqlkit import load_table
 from orchestration.generate.vocab import RECEIPT_VOCAB, buckets
@@ -29,7 +30,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create temp table `r`: receipt events of `m` with status, times and a dup flag."""
     con.execute(f"""create or replace temp table r as
     with e as (
-        select m.g, m.provider, m.sent_s, m.body, m.final_s, m.final_recv_s, k.k,
+        select m.g, m.provider, m.sent_s, m.body, m.final_s, m.final_recv_s, m.seg_base, k.k,
             case k.k when 0 then case when ru('unk', g, 0) < {sc.P_UNKNOWN_STATUS}
                     then 'unknown' else 'int1' end
                 when 1 then 'int2' when 2 then outcome
@@ -85,7 +86,7 @@ def stage(con: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, int]:
                 then iso(recv_s + shift, ri('tf', g, 20 + k, 100)) end as received_at,
             {fd}, {keys}
         from (select *, ri('idm', g, k, 10) as idm from r
-            where provider <> 'smpp' and {{where}})"""
+            where provider <> 'smpp' and not {NATIVE} and {{where}})"""
     smpp = f"""
         select {_smpp_line()} as line, {fd}, {keys}
         from (select *, ri('sd', g, k, 100) as vd, ri('so', g, k, 100) as vo,

@@ -13,6 +13,7 @@ from orchestration.generate import (
     buffers,
     clicks,
     layout,
+    native,
     orders,
     receipts,
     reference,
@@ -59,6 +60,8 @@ def _stage(con, plan, days: range, tally: _Tally) -> None:
     for entity, stats in receipts.stage(con, plan).items():
         tally.dups[entity] += stats["duplicates"]
         tally.extra["orphan_receipts"] += stats["orphans"]
+    for entity, stats in native.stage(con, plan).items():
+        tally.dups[entity] += stats["duplicates"]
     clicks.build(con)
     tally.dups["clicks"] += clicks.stage(con, plan)["duplicates"]
     orders.build(con, plan, days)

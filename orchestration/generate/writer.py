@@ -30,9 +30,21 @@ def _select_list(entity: str, day: int) -> str:
     return ", ".join(cols)
 
 
-def _write_text(con, path: Path, where: str, ext: str, newline: str) -> None:
+# Webhooks received as GET requests, logged one query string per line.
+QUERY_STRING_ENTITIES = ("vonage_dlr",)
+
+
+def _query_string_sql(entity: str) -> str:
+    """SQL of one logged webhook request: `name=value&...` of the fields present, form-encoded."""
+    parts = [f"""case when "{c}" is not null then '{c}=' || replace(replace(replace(replace("{c}", '%', '%25'),
+             '&', '%26'), ':', '%3A'), ' ', '+') end""" for c in layout.COLUMNS[entity]]
+    query = f"concat_ws('&', {', '.join(parts)})"
+    return f"case when tk % 5 = 0 then 'GET /webhooks/delivery-receipt?' || {query} || ' HTTP/1.1' else {query} end"
+
+
+def _write_text(con, path: Path, where: str, ext: str, newline: str, line_sql: str = "line") -> None:
     lines = [row[0] for row in con.execute(
-        f"select line from w where {where} order by rn").fetchall()]  # noqa: S608
+        f"select {line_sql} from w where {where} order by rn").fetchall()]  # noqa: S608
     data = (newline.join(lines) + newline).encode("utf-8")
     with open(path, "wb") as raw:
         if ext.endswith(".gz"):
@@ -66,6 +78,8 @@ def write_day(con: duckdb.DuckDBPyConnection, out_dir: Path, day: int,
             tmp = path.with_name(f".{path.name}.tmp")
             if entity == "smpp_receipts":
                 _write_text(con, tmp, where, ext, "\r\n" if day % 3 == 2 else "\n")
+            elif entity in QUERY_STRING_ENTITIES and ext.split(".")[0] in ("log", "txt"):
+                _write_text(con, tmp, where, ext, "\n", _query_string_sql(entity))
             else:
                 con.execute(  # the path is a parameter: --out may hold quotes or semicolons
                     f"copy (select {_select_list(entity, day)} from w "  # noqa: S608

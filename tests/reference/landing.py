@@ -7,9 +7,11 @@ import gzip
 import io
 import json
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import phonenumbers
@@ -121,6 +123,112 @@ def read_smpp(path: Path) -> list[dict | None]:
     return rows
 
 
+# Provider-native entities (docs/PROVIDERS.md), read the way their documentation describes them.
+NATIVE_ENTITIES = ("twilio_messages", "twilio_status_callbacks", "vonage_dlr", "sinch_delivery_reports")
+VONAGE_CURRENCY = "EUR"
+
+
+def _loose(record: dict) -> dict:
+    """Field names without case, `_`, `-` or spaces; empty values are None."""
+    out = {}
+    for key, value in record.items():
+        name = "".join(ch for ch in key.lower() if ch.isalnum())
+        value = value.strip() if isinstance(value, str) else value
+        out.setdefault(name, value if value not in ("", None) else None)
+    return out
+
+
+def _any_date(text: str | None) -> datetime | None:
+    """ISO 8601 or RFC 2822 (Twilio), as UTC; raises ValueError when it is neither."""
+    if text is None:
+        return None
+    try:
+        return parse_ts(text)
+    except ValueError:
+        value = parsedate_to_datetime(text)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _minute_date(text: str | None) -> datetime | None:
+    return None if text is None else _smpp_date(text)
+
+
+def _price(text: str | None) -> Decimal | None:
+    return None if text is None else abs(Decimal(text)).quantize(Decimal("0.000001"))
+
+
+def _native_receipt(entity: str, f: dict) -> dict | None:
+    """A provider-native record as a generic receipt (with price), or None when rejected."""
+    try:
+        if entity == "twilio_messages":
+            if not f.get("sid") or not f.get("status"):
+                return None
+            if (f.get("direction") or "").lower().startswith("inbound"):
+                return {}  # loaded, but not a receipt
+            updated, sent = _any_date(f.get("dateupdated")), _any_date(f.get("datesent") or f.get("sentdate"))
+            received = _any_date(f.get("receivedat"))
+            price = _price(f.get("price"))
+            return {"provider": "twilio", "provider_message_id": f["sid"], "message_id": None,
+                    "status": f["status"].lower(), "error_code": f.get("errorcode"),
+                    "event_at": updated or sent or received, "received_at": received, "price": price,
+                    "price_currency": (f.get("priceunit") or "USD").upper() if price is not None else None}
+        if entity == "twilio_status_callbacks":
+            if not f.get("messagesid") or not f.get("messagestatus"):
+                return None
+            done, received = _minute_date(f.get("rawdlrdonedate")), _any_date(f.get("receivedat"))
+            return {"provider": "twilio", "provider_message_id": f["messagesid"], "message_id": None,
+                    "status": f["messagestatus"].lower(), "error_code": f.get("errorcode"),
+                    "event_at": done or received, "received_at": received, "price": None, "price_currency": None}
+        if entity == "vonage_dlr":
+            if not f.get("messageid") or not f.get("status"):
+                return None
+            scts, stamp = _minute_date(f.get("scts")), _any_date(f.get("messagetimestamp"))
+            received = _any_date(f.get("receivedat"))
+            price = _price(f.get("price"))
+            return {"provider": "vonage", "provider_message_id": f["messageid"], "message_id": f.get("clientref"),
+                    "status": f["status"].lower(), "error_code": f.get("errcode"),
+                    "event_at": scts or stamp or received, "received_at": received, "price": price,
+                    "price_currency": VONAGE_CURRENCY if price is not None else None}
+        if entity == "sinch_delivery_reports":
+            if not f.get("batchid") or not f.get("status"):
+                return None
+            operator, at = _any_date(f.get("operatorstatusat")), _any_date(f.get("at"))
+            received = _any_date(f.get("receivedat"))
+            return {"provider": "sinch", "provider_message_id": f["batchid"], "message_id": f.get("clientreference"),
+                    "status": f["status"], "error_code": f.get("code"),
+                    "event_at": operator or at or received, "received_at": received, "price": None,
+                    "price_currency": None}
+    except (ValueError, TypeError, InvalidOperation):
+        return None
+    raise ValueError(entity)
+
+
+def read_query_strings(path: Path) -> list[dict | None]:
+    """One webhook query string per line (a request line before `?` is dropped)."""
+    rows = []
+    for line in _open_text(path).splitlines():
+        if not line.strip():
+            continue
+        query = re.sub(r"\s+HTTP/[0-9.]+$", "", re.sub(r"^[^?=&]*\?", "", line.strip()))
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        rows.append({k: v for k, v in reversed(pairs)} if pairs else None)
+    return rows
+
+
+def read_native(entity: str, path: Path) -> list[dict | None]:
+    """Generic receipts of one provider file: a dict per receipt, {} for a row that is no receipt,
+    None for a rejected row."""
+    name = path.name.lower().removesuffix(".gz")
+    records = read_query_strings(path) if name.endswith((".log", ".txt", ".qs")) else read_records(path)
+    out = []
+    for record in records:
+        receipt = None if record is None else _native_receipt(entity, _loose(record))
+        if receipt and receipt["event_at"] is None:
+            receipt = None
+        out.append(receipt)
+    return out
+
+
 @dataclass
 class Landing:
     """Valid rows per entity, each with its ordering key (path, row number)."""
@@ -201,6 +309,15 @@ def read_landing(landing: Path) -> Landing:
         if entity == "accounts":
             for account in latest_versions(result.rows["accounts"], "account_id").values():
                 regions[account["account_id"]] = (account.get("default_region") or "GB").upper()
+    for entity in NATIVE_ENTITIES:
+        result.rejected[entity] = 0
+        for path in sorted(p for p in (landing / entity).rglob("*") if p.is_file()):
+            relative = path.relative_to(landing).as_posix()
+            for number, receipt in enumerate(read_native(entity, path), start=1):
+                if receipt is None:
+                    result.rejected[entity] += 1
+                elif receipt:
+                    result.rows["receipts"].append({**receipt, "_key": (relative, number)})
     return result
 
 
