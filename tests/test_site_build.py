@@ -173,3 +173,25 @@ def test_the_run_summary_says_where_the_site_is(mini):
     out = io.StringIO()
     print_run_summary(RunSummary(success=True, seconds=1.0, site_dir=mini[1].out), out=out)
     assert f"report site:     {mini[1].out / 'index.html'}" in out.getvalue()
+
+
+def test_cost_tiles_per_currency_never_added(tmp_path):
+    warehouse = make_warehouse(tmp_path)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""create table marts.fct_campaign_costs (campaign_id varchar, account_id varchar,
+            currency varchar, messages_priced bigint, messages_estimated bigint, messages_unpriced bigint,
+            cost decimal(18, 6), cost_per_delivered decimal(18, 6))""")
+        con.execute("""insert into marts.fct_campaign_costs values
+            ('c_xss', 'acc_gb', 'USD', 100, 20, 0, 1.234567, 0.012346),
+            ('c_xss', 'acc_gb', 'EUR', 0, 10, 0, 0.333, null),
+            ('c_xss', 'acc_gb', 'GBP', 0, 0, 3, 0, null),
+            ('c_draft', 'acc_gb', 'GBP', 0, 0, 0, 0, null)""")
+    site = build_site(warehouse, tmp_path / "site").out
+    page = (site / "campaigns/c_xss.html").read_text()
+    cost = re.search(r'data-tile="cost"[^>]*>(.*?)</div></div>', page, re.S).group(0)
+    assert "0.33 EUR<br>1.23 USD" in cost and "GBP" not in cost  # by currency, never added
+    assert "3 messages without a price" in cost
+    per = re.search(r'data-tile="cost_per_delivered".*?</div></div>', page, re.S).group(0)
+    assert "— EUR<br>0.0123 USD" in per
+    draft = (site / "campaigns/c_draft.html").read_text()
+    assert re.search(r'data-tile="cost".*?<div class="value" data-v="">—</div>', draft, re.S)

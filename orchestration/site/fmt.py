@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import math
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "—"
 
@@ -46,3 +46,11 @@ def time(value: datetime | None) -> str:
 
 def iso(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def amount(value, currency: str | None, places: int) -> str:
+    """A cost (DECIMAL(18,6)) with `places` decimals, rounded half up, and its currency."""
+    if value is None:
+        return DASH
+    text = f"{Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
+    return f"{text} {currency}" if currency else text

@@ -30,6 +30,8 @@ class Campaign:
     clicks_by_hour: list[int] = field(default_factory=lambda: [0] * (HOUR_BUCKETS + 1))
     direct_orders_by_hour: list[int] = field(default_factory=lambda: [0] * (HOUR_BUCKETS + 1))
     assisted_orders_by_hour: list[int] = field(default_factory=lambda: [0] * (HOUR_BUCKETS + 1))
+    # marts.fct_campaign_costs rows: (currency, priced, estimated, unpriced, cost, cost_per_delivered)
+    costs: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +78,13 @@ from ids
 left join names on names.account_id = ids.account_id
 left join suppressions on suppressions.account_id = ids.account_id
 order by ids.account_id
+"""
+
+# What each campaign cost, one row per currency (never added across currencies).
+COSTS_SQL = """
+select campaign_id, currency, messages_priced, messages_estimated, messages_unpriced, cost, cost_per_delivered
+from marts.fct_campaign_costs
+order by campaign_id, currency
 """
 
 # A click (or order) before its message's send time would be bad data; it goes to hour 0.
@@ -194,6 +203,10 @@ def campaigns(con: duckdb.DuckDBPyConnection, with_hours: bool = True) -> dict[s
             campaign_name=r["campaign_name"], message_type=r["message_type"], body=r["body"],
             media_url=r["media_url"], created_at=r["created_at"], has_attribution=bool(r["has_attribution"]),
             overview=r)
+    if has_table(con, "marts", "fct_campaign_costs"):
+        for campaign_id, *row in con.execute(COSTS_SQL).fetchall():
+            if campaign_id in result:
+                result[campaign_id].costs.append(tuple(row))
     if not with_hours:
         return result
     for campaign_id, hour, count in con.execute(CLICKS_BY_HOUR_SQL, [HOUR_BUCKETS]).fetchall():

@@ -226,8 +226,25 @@ def _tiles(c: Campaign) -> str:
             _tile("assisted_revenue", "Assisted revenue", esc(fmt.money(o["assisted_revenue"], cur)),
                   fmt.cents(o["assisted_revenue"])),
         ]
+    more += _cost_tiles(c)
     return (f'<section class="tiles main-tiles" aria-label="Overview">{"".join(main)}</section>'
             f'<section class="tiles more-tiles" aria-label="More figures">{"".join(more)}</section>')
+
+
+def _cost_tiles(c: Campaign) -> list[str]:
+    """Cost and cost per delivered message, one line per currency (currencies are never added)."""
+    if not c.costs:
+        return []
+    costed = [row for row in c.costs if row[1] + row[2] > 0]
+    unpriced = sum(row[3] for row in c.costs)
+    note = f"{unpriced:,} message{'s' if unpriced != 1 else ''} without a price" if unpriced else ""
+    cost = "<br>".join(esc(fmt.amount(row[4], row[0], 2)) for row in costed) or DASH
+    per_delivered = "<br>".join(esc(fmt.amount(row[5], row[0], 4) if row[5] is not None else f"{DASH} {row[0]}")
+                                for row in costed) or DASH
+    raw = ";".join(f"{row[0]}:{row[4]}" for row in costed)
+    raw_per = ";".join(f"{row[0]}:{'' if row[5] is None else row[5]}" for row in costed)
+    return [_tile("cost", "Cost", cost, raw, note),
+            _tile("cost_per_delivered", "Cost per delivered", per_delivered, raw_per)]
 
 
 def _charts(c: Campaign, has_clicks_mart: bool) -> str:
