@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.site.fmt import amount
+
 TABS = [("delivered", "Delivered"), ("pending", "Pending"), ("soft_bounce", "Soft bounces"),
         ("hard_bounce", "Hard bounces"), ("deleted", "Deleted")]
 TAB_ROWS = 5
@@ -69,6 +71,27 @@ def campaign_list(con: duckdb.DuckDBPyConnection) -> list[str]:
     return out
 
 
+def _cost_lines(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[str]:
+    """Cost and cost per delivered message, one line per currency: currencies are never added."""
+    if not con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = 'marts' and table_name = 'fct_campaign_costs'").fetchone()[0]:
+        return []
+    rows = con.execute(
+        "select currency, messages_priced, messages_estimated, messages_unpriced, cost, cost_per_delivered "
+        "from marts.fct_campaign_costs where campaign_id = ? order by currency", [campaign_id]).fetchall()
+    out = ["", "Cost (provider-reported prices, else the price list seeds/sms_prices.csv)"]
+    for currency, priced, estimated, unpriced, cost, per_delivered in rows:
+        if priced + estimated == 0 and unpriced == 0:
+            continue
+        per = "-" if per_delivered is None else amount(per_delivered, None, 4)
+        line = (f"  {currency}: {amount(cost, None, 2):>12}   per delivered {per:>8}"
+                f"   ({priced:,} reported, {estimated:,} estimated")
+        out.append(line + (f", {unpriced:,} without a price)" if unpriced else ")"))
+    if len(out) == 2:
+        out.append("  no billable message")
+    return out
+
+
 def campaign_detail(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[str] | None:
     row = con.execute("select * from marts.fct_campaign_overview where campaign_id = ?", [campaign_id]).fetchone()
     if row is None:
@@ -89,6 +112,7 @@ def campaign_detail(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[st
     ]
     cells = [f"{label:<18}{value:>18}" for label, value in tiles]
     out += ["  ".join(cells[i:i + 2]) for i in range(0, len(cells), 2)]
+    out += _cost_lines(con, campaign_id)
     for status, title in TABS:
         count, = con.execute(
             "select count(*) from marts.fct_campaign_contacts where campaign_id = ? and delivery_status = ?",
