@@ -6,6 +6,9 @@ bool (true/false/1/0/yes/no), phone (E.164 with the account's region);
 for the provider-native entities also datetime (ISO 8601 or RFC 2822, as Twilio
 writes dates), smpp_date (YYMMDDhhmm[ss] or YYYYMMDDhhmmss, UTC) and price
 (DECIMAL(18,6), negative allowed: Twilio reports charges as negative amounts).
+Derived kinds are not read from the file but computed from the entity's phone
+column: phone_country (ISO alpha-2 region), phone_carrier (the range's original
+carrier); a file column of the same name is kept as an extra column.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ SQL_TYPES = {
     "text": "varchar", "upper": "varchar", "lower": "varchar", "phone": "varchar",
     "timestamp": "timestamp", "int": "integer", "money": "decimal(18, 2)", "bool": "boolean",
     "datetime": "timestamp", "smpp_date": "timestamp", "price": "decimal(18, 6)",
+    "phone_country": "varchar", "phone_carrier": "varchar",
 }
+
+# Kinds computed from the phone column rather than read from the file.
+DERIVED_KINDS = ("phone_country", "phone_carrier")
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,10 @@ class Column:
     name: str
     kind: str = "text"
     required: bool = False
+
+    @property
+    def is_derived(self) -> bool:
+        return self.kind in DERIVED_KINDS
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,8 @@ SPECS: dict[str, EntitySpec] = {
         EntitySpec("contacts", (
             _c("contact_id", required=True), _c("account_id", required=True),
             _c("phone_number", "phone", required=True), _c("created_at", "timestamp"),
-            _c("updated_at", "timestamp"),
+            _c("updated_at", "timestamp"), _c("country_code", "phone_country"),
+            _c("carrier", "phone_carrier"),
         )),
         EntitySpec("messages", (
             _c("message_id", required=True), _c("campaign_id", required=True),
