@@ -41,7 +41,7 @@
             'error_code': 'err_code',
             'event_at': 'coalesce(scts, message_timestamp, received_at)',
             'price': 'abs(price)',
-            'price_currency': "case when price is not null then '" ~ var('vonage_price_currency', 'EUR') ~ "' end",
+            'price_currency': "case when price is not null then '" ~ var('vonage_price_currency', 'EUR') | upper ~ "' end",
             'where': none,
         },
         'sinch_delivery_reports': {

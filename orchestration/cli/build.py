@@ -18,7 +18,7 @@ from orchestration.paths import dagster_home, log_dir
 from orchestration.publish.warehouse import working_path
 
 KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
-              "pending_expiry_hours", "run_at", "test_scope"}
+              "pending_expiry_hours", "run_at", "test_scope", "vonage_price_currency"}
 
 
 @dataclass
@@ -44,6 +44,8 @@ _NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_
 
 
 def _check_var(name: str, value) -> None:
+    if name == "vonage_price_currency" and not (isinstance(value, str) and len(value) == 3 and value.isalpha()):
+        raise ValueError(f"vonage_price_currency must be an ISO 4217 code such as EUR, got {value!r}")
     if name in _CHOICES and value not in _CHOICES[name]:
         raise ValueError(f"{name} must be one of {', '.join(_CHOICES[name])}, got {value!r}")
     if name in _NUMBERS and value is not None and (not isinstance(value, int) or value < _NUMBERS[name]):
