@@ -15,7 +15,7 @@ from tests.e2e.conftest import query, run_mmsreport
 pytestmark = pytest.mark.slow
 
 SENT = "2026-11-27T09:{:02d}:00Z"
-CONTACTS = {f"k{i}": f"+44791112345{i}" for i in range(1, 7)}
+CONTACTS = {f"k{i}": f"+44740012345{i}" for i in range(1, 7)}  # GB mobile numbers (Three)
 # message -> (campaign, contact, provider, provider_message_id, minute sent)
 MESSAGES = {
     "m1a": ("cmp_tw", "k1", "twilio", "SM1a", 0), "m1b": ("cmp_tw", "k1", "twilio", "SM1b", 1),
@@ -28,15 +28,15 @@ MESSAGES = {
 
 # The Twilio console's CSV export (its own header names) and a REST API JSON export.
 CONSOLE_CSV = """Sid,To,Body,Status,SentDate,ApiVersion,NumSegments,ErrorCode,AccountSid,Direction,Price,PriceUnit
-SM1a,+447911123451,Hello,undelivered,"Fri, 27 Nov 2026 09:00:01 +0000",2010-04-01,1,30005,ACX,outbound-api,-0.00790,USD
-SM1b,+447911123451,Hello,undelivered,"Fri, 27 Nov 2026 09:01:01 +0000",2010-04-01,1,30005,ACX,outbound-api,-0.00790,USD
-SM1c,+447911123451,Hello,undelivered,"Fri, 27 Nov 2026 09:02:01 +0000",2010-04-01,1,30005,ACX,outbound-api,-0.00790,USD
-SM4,+447911123454,Hello,failed,"Fri, 27 Nov 2026 09:05:01 +0000",2010-04-01,1,21610,ACX,outbound-api,,USD
+SM1a,+447400123451,Hello,undelivered,"Fri, 27 Nov 2026 09:00:01 +0000",2010-04-01,1,30005,ACX,outbound-api,-0.00790,USD
+SM1b,+447400123451,Hello,undelivered,"Fri, 27 Nov 2026 09:01:01 +0000",2010-04-01,1,30005,ACX,outbound-api,-0.00790,USD
+SM1c,+447400123451,Hello,undelivered,"Fri, 27 Nov 2026 09:02:01 +0000",2010-04-01,1,30005,ACX,outbound-api,-0.00790,USD
+SM4,+447400123454,Hello,failed,"Fri, 27 Nov 2026 09:05:01 +0000",2010-04-01,1,21610,ACX,outbound-api,,USD
 """
 REST_EXPORT = [
     {"sid": "SM2", "status": "delivered", "error_code": None, "num_segments": "1", "price": "-0.00790",
      "price_unit": "USD", "date_sent": "Fri, 27 Nov 2026 09:03:01 +0000",
-     "date_updated": "Fri, 27 Nov 2026 09:03:40 +0000", "direction": "outbound-api", "to": "+447911123452"},
+     "date_updated": "Fri, 27 Nov 2026 09:03:40 +0000", "direction": "outbound-api", "to": "+447400123452"},
     {"sid": "SM6", "status": "delivered", "error_code": None, "num_segments": "2", "price": "-0.01580",
      "price_unit": "USD", "date_sent": "Fri, 27 Nov 2026 09:07:01 +0000",
      "date_updated": "Fri, 27 Nov 2026 09:08:30 +0000", "direction": "outbound-api"},
@@ -66,13 +66,13 @@ CALLBACKS = [
     _callback("SMunknown", "delivered", "2026-11-27T09:09:00Z", done="2611270909"),  # an orphan
 ]
 VONAGE_LOG = (
-    "GET /webhooks/delivery-receipt?msisdn=447911123452&to=SHOP&network-code=23410&messageId=0C07"
+    "GET /webhooks/delivery-receipt?msisdn=447400123452&to=SHOP&network-code=23410&messageId=0C07"
     "&price=0.03330000&status=delivered&scts=2611270911&err-code=0&client-ref=m7"
     "&message-timestamp=2026-11-27+09%3A11%3A30 HTTP/1.1\n"
-    "msisdn=447911123453&to=SHOP&network-code=23410&messageId=0C08&status=failed&scts=2611270912"
+    "msisdn=447400123453&to=SHOP&network-code=23410&messageId=0C08&status=failed&scts=2611270912"
     "&err-code=6&message-timestamp=2026-11-27+09%3A12%3A30\n"
 )
-VONAGE_JSON = {"msisdn": "447911123454", "to": "SHOP", "messageId": "0C09", "status": "delivered",
+VONAGE_JSON = {"msisdn": "447400123454", "to": "SHOP", "messageId": "0C09", "status": "delivered",
                "err-code": "0", "scts": "2611270913", "message-timestamp": "2026-11-27 09:13:30"}
 
 
