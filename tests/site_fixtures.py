@@ -139,3 +139,17 @@ def make_warehouse(folder: Path) -> Path:
     con.execute(OVERVIEW)
     con.close()
     return path
+
+
+def add_campaign_costs(warehouse: Path) -> None:
+    """marts.fct_campaign_costs for the mini warehouse: c_xss billed in USD and EUR with unpriced
+    messages on its GBP row; c_draft with no billable message."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""create table marts.fct_campaign_costs (campaign_id varchar, account_id varchar,
+            currency varchar, messages_priced bigint, messages_estimated bigint, messages_unpriced bigint,
+            cost decimal(18, 6), cost_per_delivered decimal(18, 6))""")
+        con.execute("""insert into marts.fct_campaign_costs values
+            ('c_xss', 'acc_gb', 'USD', 100, 20, 0, 1.234567, 0.012346),
+            ('c_xss', 'acc_gb', 'EUR', 0, 10, 0, 0.333, null),
+            ('c_xss', 'acc_gb', 'GBP', 0, 0, 3, 0, null),
+            ('c_draft', 'acc_gb', 'GBP', 0, 0, 0, 0, null)""")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -283,3 +284,24 @@ def test_volumes_scale_with_messages(tmp_path):
         ratio = large["rows"][entity] / small["rows"][entity]
         assert low < ratio < high, (entity, ratio)
     assert large["rows"]["contacts"] > small["rows"]["contacts"]
+
+
+def test_provider_native_files_look_like_the_providers_own(landing, data):
+    root, summary = landing
+    exports, callbacks = data["twilio_messages"], data["twilio_status_callbacks"]
+    assert exports and callbacks and data["vonage_dlr"] and data["sinch_delivery_reports"]
+    # Twilio: RFC 2822 dates and negative prices in the exports (JSON, or the console's CSV headers).
+    assert all(re.fullmatch(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000",
+                            r.get("date_updated") or r.get("dateupdated")) for r in exports)
+    assert any((r.get("price") or "").startswith("-0.0") for r in exports)
+    assert any("sentdate" in r for r in exports) and any("date_sent" in r for r in exports)
+    assert {r["messagestatus"] for r in callbacks} >= {"delivered", "undelivered", "sent"}
+    assert all(r["rawdlrdonedate"] is None or re.fullmatch(r"\d{10}", r["rawdlrdonedate"]) for r in callbacks)
+    keys = collections.Counter(json.dumps(r, sort_keys=True) for r in callbacks)
+    assert any(n > 1 for n in keys.values())  # exact duplicates
+    # Vonage: query-string lines (some logged as GET requests) and JSON objects.
+    lines = [r["line"] for r in data["vonage_dlr"] if "line" in r]
+    assert lines and all("messageId=" in line and "status=" in line for line in lines)
+    assert any(line.startswith("GET /") for line in lines)
+    assert any("messageid" in r for r in data["vonage_dlr"])
+    assert summary["duplicates"]["twilio_status_callbacks"] > 0

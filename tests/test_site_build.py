@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.site import build_site
 from orchestration.site.layout import slug
-from tests.site_fixtures import REMOTE_MEDIA, XSS_NAME, make_warehouse
+from tests.site_fixtures import REMOTE_MEDIA, XSS_NAME, add_campaign_costs, make_warehouse
 
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 REMOTE_REF = re.compile(r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*"""
@@ -177,15 +177,7 @@ def test_the_run_summary_says_where_the_site_is(mini):
 
 def test_cost_tiles_per_currency_never_added(tmp_path):
     warehouse = make_warehouse(tmp_path)
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("""create table marts.fct_campaign_costs (campaign_id varchar, account_id varchar,
-            currency varchar, messages_priced bigint, messages_estimated bigint, messages_unpriced bigint,
-            cost decimal(18, 6), cost_per_delivered decimal(18, 6))""")
-        con.execute("""insert into marts.fct_campaign_costs values
-            ('c_xss', 'acc_gb', 'USD', 100, 20, 0, 1.234567, 0.012346),
-            ('c_xss', 'acc_gb', 'EUR', 0, 10, 0, 0.333, null),
-            ('c_xss', 'acc_gb', 'GBP', 0, 0, 3, 0, null),
-            ('c_draft', 'acc_gb', 'GBP', 0, 0, 0, 0, null)""")
+    add_campaign_costs(warehouse)
     site = build_site(warehouse, tmp_path / "site").out
     page = (site / "campaigns/c_xss.html").read_text()
     cost = re.search(r'data-tile="cost"[^>]*>(.*?)</div></div>', page, re.S).group(0)

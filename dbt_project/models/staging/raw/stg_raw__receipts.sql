@@ -77,73 +77,9 @@ unioned as (
     select * from current_receipts
     union all
     select * from current_smpp_receipts
-    union all
-    select
-        source_entity,
-        message_id,
-        provider,
-        provider_message_id,
-        status,
-        error_code,
-        event_at,
-        received_at,
-        price,
-        price_currency,
-        _load_id,
-        _source_file,
-        _row_number
-    from twilio_messages
-    union all
-    select
-        source_entity,
-        message_id,
-        provider,
-        provider_message_id,
-        status,
-        error_code,
-        event_at,
-        received_at,
-        price,
-        price_currency,
-        _load_id,
-        _source_file,
-        _row_number
-    from twilio_status_callbacks
-    union all
-    select
-        source_entity,
-        message_id,
-        provider,
-        provider_message_id,
-        status,
-        error_code,
-        event_at,
-        received_at,
-        price,
-        price_currency,
-        _load_id,
-        _source_file,
-        _row_number
-    from vonage_dlr
-    union all
-    select
-        source_entity,
-        message_id,
-        provider,
-        provider_message_id,
-        status,
-        error_code,
-        event_at,
-        received_at,
-        price,
-        price_currency,
-        _load_id,
-        _source_file,
-        _row_number
-    from sinch_delivery_reports
 ),
 
-final as (
+generic_receipts as (
     select
         {{ dbt.concat([
             'source_entity', "':'",
@@ -164,6 +100,38 @@ final as (
         _source_file,
         _row_number
     from unioned
+),
+
+all_receipts as (
+    {#- The provider-native views have the same columns, in the same order. #}
+    select * from generic_receipts
+    union all
+    select * from twilio_messages
+    union all
+    select * from twilio_status_callbacks
+    union all
+    select * from vonage_dlr
+    union all
+    select * from sinch_delivery_reports
+),
+
+final as (
+    select
+        receipt_key,
+        message_id,
+        provider,
+        provider_message_id,
+        status,
+        error_code,
+        event_at,
+        received_at,
+        price,
+        price_currency,
+        source_entity,
+        _load_id,
+        _source_file,
+        _row_number
+    from all_receipts
 )
 
 select * from final
