@@ -131,3 +131,12 @@ def test_unknown_entity_folders_are_named(landing):
         (landing / name).mkdir()
     (landing / "notes.txt").write_text("not a folder")
     assert unknown_entity_folders(landing) == ["twilio_exports"]
+
+
+def test_a_bad_percent_escape_rejects_its_line_only(landing, con):
+    path = landing_path(landing, "vonage_dlr", "dlr.qs")
+    path.write_text("messageId=0C1&status=delivered&scts=2001011400&client-ref=caf%e9\n"
+                    "messageId=0C2&status=delivered&scts=2001011400&client-ref=caf%C3%A9+1\n")
+    load(con, landing, "vonage_dlr")
+    assert [(r["message_id"], r["client_ref"]) for r in raw_rows(con, "vonage_dlr")] == [("0C2", "café 1")]
+    assert _reasons(con, "vonage_dlr") == {1: "undecodable %-escape (not UTF-8)"}

@@ -220,11 +220,13 @@ def _read_querystring(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         from {FILE_LINES}
         where not regexp_full_match(coalesce(line, ''), '\s*')
     """)
+    # try(): a %-escape that is not UTF-8 rejects its line, not the whole file.
     con.execute("""
-        create or replace temp table qs_pairs as
-        select _row_number,
-            lower(trim(url_decode(replace(split_part(pair, '=', 1), '+', ' ')))) as key,
-            url_decode(replace(substr(pair, strpos(pair, '=') + 1), '+', ' ')) as value, position
+        create or replace temp table qs_fields as
+        select _row_number, position,
+            try(url_decode(replace(split_part(pair, '=', 1), '+', ' '))) as raw_key,
+            try(url_decode(replace(substr(pair, strpos(pair, '=') + 1), '+', ' '))) as value,
+            substr(pair, strpos(pair, '=') + 1) as raw_value
         from (
             select _row_number, unnest(string_split(query, '&')) as pair,
                 generate_subscripts(string_split(query, '&'), 1) as position
@@ -233,7 +235,15 @@ def _read_querystring(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         where strpos(pair, '=') > 1
     """)
     con.execute(f"insert into {READER_REJECTS} select _row_number, 'not a query string (no name=value field)', "
-                "line from qs_lines where _row_number not in (select _row_number from qs_pairs)")
+                "line from qs_lines where _row_number not in (select _row_number from qs_fields)")
+    con.execute(f"insert into {READER_REJECTS} select _row_number, 'undecodable %-escape (not UTF-8)', line "
+                "from qs_lines where _row_number in (select _row_number from qs_fields "
+                "where raw_key is null or (value is null and raw_value is not null))")
+    con.execute(f"""
+        create or replace temp table qs_pairs as
+        select _row_number, lower(trim(raw_key)) as key, value, position from qs_fields
+        where _row_number not in (select _row_number from {READER_REJECTS})
+    """)
     names = [key for (key,) in con.execute(
         "select key from qs_pairs group by key order by min([_row_number, position])").fetchall()]
     columns = "".join(f", arg_min(value, position) filter (where key = ?) as c{i}" for i in range(len(names)))
