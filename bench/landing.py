@@ -26,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from orchestration.generate.layout import COLUMNS
+from orchestration.ingestion.readers import QUERY_STRING_ENTITIES
 
 ENTITIES: tuple[str, ...] = tuple(COLUMNS)
 FORMATS = ("csv", "json", "parquet", "lines")
@@ -34,7 +35,7 @@ LINE_DELIMITER = "\x1f"
 
 
 def file_format(path: Path, entity: str) -> str | None:
-    """csv | json | parquet | lines (SMPP text), or None for a file the product would not read."""
+    """csv | json | parquet | lines (SMPP text, query strings), or None for a file the product would not read."""
     name = path.name.lower()
     if name.startswith((".", "_")):
         return None
@@ -48,6 +49,8 @@ def file_format(path: Path, entity: str) -> str | None:
         return "parquet"
     if entity == "smpp_receipts" and name.endswith((".log", ".txt")):
         return "lines"
+    if entity in QUERY_STRING_ENTITIES and name.endswith((".log", ".txt", ".qs")):
+        return "lines"  # one webhook query string per line
     return None
 
 
