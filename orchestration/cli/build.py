@@ -35,6 +35,9 @@ class RunSummary:
     log_file: Path | None = None
     up_to_date: bool = False  # nothing new: dbt and publishing were skipped
     site_dir: Path | None = None
+    readers_copy: Path | None = None  # the BI file written by this run, with its metadata
+    readers_copy_tables: int = 0
+    readers_copy_seconds: float = 0.0
 
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
@@ -79,6 +82,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
 
     from orchestration.definitions import BUILD_JOB, build_definitions
     from orchestration.defs.publish_assets import PUBLISHED_KEY
+    from orchestration.defs.readers_copy_assets import READERS_COPY_KEY
 
     started = time.monotonic()
     started_at = datetime.now(UTC).replace(tzinfo=None)
@@ -98,8 +102,14 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
         )
     summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file,
                          site_dir=defs.resources["warehouse"].site)
-    summary.up_to_date = result.success and not any(
-        event.asset_key == PUBLISHED_KEY for event in result.get_asset_materialization_events())
+    materializations = result.get_asset_materialization_events()
+    summary.up_to_date = result.success and not any(event.asset_key == PUBLISHED_KEY for event in materializations)
+    for event in materializations:
+        if event.asset_key == READERS_COPY_KEY:
+            metadata = event.materialization.metadata
+            summary.readers_copy = Path(metadata["path"].value)
+            summary.readers_copy_tables = metadata["tables"].value
+            summary.readers_copy_seconds = metadata["seconds"].value
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
         summary.error = "; ".join(

@@ -97,13 +97,13 @@ def _copy_atomically(source: Path, target: Path) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o600)  # phone numbers live in raw: owner only
         os.replace(tmp_name, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
