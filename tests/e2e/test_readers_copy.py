@@ -171,8 +171,10 @@ def test_sqlalchemy_and_duckdb_engine_reflect_the_marts_and_aggregate(built):
         assert {"campaign_id", "messages_sent", "direct_revenue", "currency"} <= set(columns)
         assert columns["campaign_id"]["comment"]
 
-        metadata = sa.MetaData()
-        overview = sa.Table("fct_campaign_overview", metadata, schema="marts", autoload_with=engine)
+        # A table built from the reflected columns: Table(autoload_with=...) also reflects the primary key,
+        # whose pg_catalog query (a REGCLASS cast) the DuckDB 2.0 Python client does not support.
+        overview = sa.Table("fct_campaign_overview", sa.MetaData(),
+                            *(sa.Column(c["name"], c["type"]) for c in columns.values()), schema="marts")
         statement = (sa.select(overview.c.currency, sa.func.sum(overview.c.messages_sent),
                                sa.func.sum(overview.c.direct_revenue))
                      .group_by(overview.c.currency).order_by(overview.c.currency))

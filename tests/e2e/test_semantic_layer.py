@@ -1,0 +1,134 @@
+"""Issue 16: the semantic layer (MetricFlow) queried through `mmsreport metrics` on the readers' copy.
+
+A query grouped by campaign equals marts.fct_campaign_overview for every metric the overview has;
+money is never added across currencies; queries run read-only while a BI reader holds the copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import query, run_mmsreport
+
+pytestmark = pytest.mark.slow
+
+# metric -> the fct_campaign_overview column it must equal, campaign by campaign.
+OVERVIEW_COLUMNS = {
+    "messages_sent": "messages_sent", "messages_delivered": "messages_delivered",
+    "total_segments": "total_segments", "total_clicks": "total_clicks", "unique_clickers": "unique_clicks",
+    "unsubscribes": "unsubscribes", "click_to_delivered_rate": "click_to_delivered_rate",
+    "conversion_rate": "conversion_rate", "direct_orders": "direct_orders", "direct_revenue": "direct_revenue",
+    "assisted_orders": "assisted_orders", "assisted_revenue": "assisted_revenue",
+    "unique_sends": "unique_sends", "unique_deliveries": "unique_deliveries",
+}
+RATES = {"click_to_delivered_rate", "conversion_rate"}
+MONEY = {"direct_revenue", "assisted_revenue"}
+
+
+@pytest.fixture(scope="module")
+def built(build) -> tuple[Path, Path]:
+    warehouse = build()
+    return warehouse, warehouse.with_name(f"{warehouse.stem}_bi.duckdb")
+
+
+def _metrics(root: Path, bi_file: Path, *args: str) -> list[dict]:
+    out = root / "metrics.csv"
+    out.unlink(missing_ok=True)
+    result = run_mmsreport("metrics", "--bi-file", str(bi_file), *args, "--csv", str(out), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(out, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _value(metric: str, text: str):
+    if text in ("", None):
+        return None
+    if metric in MONEY:
+        return Decimal(text)
+    if metric in RATES:
+        return float(text)
+    return int(float(text))
+
+
+def test_the_campaign_list_saved_query_equals_the_overview(built, e2e_root):
+    warehouse, bi_file = built
+    rows = _metrics(e2e_root, bi_file, "--saved-query", "campaign_list")
+    extra = _metrics(e2e_root, bi_file, "--metrics", "unique_sends,unique_deliveries", "--group-by", "campaign")
+    by_campaign = {row["campaign"]: row for row in rows}
+    for row in extra:
+        by_campaign.setdefault(row["campaign"], {}).update(row)
+    overview = query(warehouse, "select * from marts.fct_campaign_overview order by campaign_id")
+    assert len(overview) > 5
+    for expected in overview:
+        got = by_campaign[expected["campaign_id"]]
+        assert got["campaign__campaign_name"] == expected["campaign_name"]
+        assert got["campaign__message_type"] == expected["message_type"]
+        assert got["campaign__currency"] == expected["currency"]
+        for metric, column in OVERVIEW_COLUMNS.items():
+            value, want = _value(metric, got[metric]), expected[column]
+            if metric in RATES and want is not None:
+                assert value == pytest.approx(want, rel=1e-12), (expected["campaign_id"], metric)
+            else:
+                assert value == want, (expected["campaign_id"], metric, got[metric], want)
+    # Campaigns the overview lacks can only be messages of campaigns not loaded yet (no name, no currency).
+    for campaign in set(by_campaign) - {r["campaign_id"] for r in overview}:
+        assert not by_campaign[campaign].get("campaign__campaign_name")
+
+
+def test_money_is_grouped_by_currency_and_never_summed_across_currencies(built, e2e_root):
+    warehouse, bi_file = built
+    rows = _metrics(e2e_root, bi_file, "--metrics", "direct_revenue,assisted_revenue,messages_sent",
+                    "--group-by", "account")
+    assert rows and all(row["campaign__currency"] for row in rows)  # added by mmsreport metrics
+    expected = query(warehouse, "select account_id, currency, sum(direct_revenue) as direct_revenue, "
+                                "sum(assisted_revenue) as assisted_revenue from marts.fct_campaign_overview "
+                                "group by all")
+    got = {(r["account"], r["campaign__currency"]): r for r in rows}
+    assert len({r["currency"] for r in expected}) > 1  # the data has several currencies
+    for want in expected:
+        row = got[(want["account_id"], want["currency"])]
+        assert Decimal(row["direct_revenue"]) == want["direct_revenue"]
+        assert Decimal(row["assisted_revenue"]) == want["assisted_revenue"]
+
+
+def test_send_time_grains_add_up_to_the_total(built, e2e_root):
+    warehouse, bi_file = built
+    total = query(warehouse, "select sum(messages_sent) as n from marts.fct_campaign_overview")[0]["n"]
+    for grain in ("day", "week", "month"):
+        rows = _metrics(e2e_root, bi_file, "--metrics", "messages_sent,delivery_rate",
+                        "--group-by", f"message__sent_at__{grain},message__message_type")
+        assert sum(int(r["messages_sent"]) for r in rows) >= total  # + messages of campaigns not loaded yet
+        assert all(0 <= float(r["delivery_rate"]) <= 1 for r in rows if r["delivery_rate"])
+    days = query(warehouse, "select count(distinct cast(sent_at as date)) as n from marts.fct_messages "
+                            "where delivery_status <> 'not_sent'")[0]["n"]
+    by_day = _metrics(e2e_root, bi_file, "--metrics", "messages_sent", "--group-by", "metric_time__day")
+    assert len([r for r in by_day if int(float(r["messages_sent"] or 0))]) == days
+
+
+READER = textwrap.dedent("""
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("select count(*) from marts.fct_campaign_overview").fetchone()[0], flush=True)
+    sys.stdin.readline()
+""")
+
+
+def test_metrics_run_read_only_while_a_bi_reader_holds_the_copy(built, e2e_root):
+    """A read-write open would be refused while another process reads the file: the readers target is read-only."""
+    _, bi_file = built
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(bi_file)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert int(reader.stdout.readline()) > 0
+        rows = _metrics(e2e_root, bi_file, "--metrics", "messages_sent", "--group-by", "campaign__message_type")
+        assert {r["campaign__message_type"] for r in rows} >= {"SMS", "MMS"}
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
