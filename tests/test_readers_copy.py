@@ -142,6 +142,8 @@ def test_stale_temporary_copies_of_a_killed_publish_are_removed(tmp_path):
     warehouse = _warehouse(tmp_path / "warehouse.duckdb")
     stale = tmp_path / ".warehouse_bi.duckdb.123-abc.tmp"
     stale.write_bytes(b"half a file")
+    stale_log = tmp_path / ".warehouse_bi.duckdb.123-abc.tmp.wal"
+    stale_log.write_bytes(b"its log")
     publish_readers_copy(warehouse, tmp_path / "warehouse_bi.duckdb")
-    assert not stale.exists()
+    assert not stale.exists() and not stale_log.exists()
     assert os.path.exists(tmp_path / "warehouse_bi.duckdb")

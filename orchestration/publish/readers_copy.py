@@ -107,6 +107,8 @@ def publish_readers_copy(warehouse: Path, target: Path, manifest: Path | None = 
     mode = readers_copy_mode() if mode is None else mode
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporary_copies(target)
+    for stale_log in target.parent.glob(f".{target.name}.*.tmp.wal"):  # DuckDB's log of a killed copy
+        stale_log.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
     result = ReadersCopyResult(path=target)
     try:
