@@ -132,3 +132,18 @@ def test_metrics_run_read_only_while_a_bi_reader_holds_the_copy(built, e2e_root)
     finally:
         reader.stdin.close()
         reader.wait(timeout=30)
+
+
+def test_provider_and_destination_country_slice_the_message_metrics(built, e2e_root):
+    warehouse, bi_file = built
+    rows = _metrics(e2e_root, bi_file, "--metrics", "messages_sent,messages_delivered",
+                    "--group-by", "message__provider,message__country_code,message__carrier")
+    got = {(r["message__provider"], r["message__country_code"] or None, r["message__carrier"]):
+           (int(float(r["messages_sent"])), int(float(r["messages_delivered"]))) for r in rows}
+    expected = {(r["provider"], r["country_code"], r["carrier"]): (int(r["sent"]), int(r["delivered"])) for r in query(
+        warehouse, "select provider, country_code, carrier, "
+                   "sum(case when delivery_status <> 'not_sent' then 1 else 0 end) as sent, "
+                   "sum(case when delivery_status = 'delivered' then 1 else 0 end) as delivered "
+                   "from marts.fct_messages group by all")}
+    assert got == expected
+    assert len({provider for provider, _, _ in got}) > 1
