@@ -18,3 +18,14 @@ def test_mf_arguments():
         "query", "--metrics", "direct_revenue", "--group-by", "campaign,campaign__currency",
         "--order", "-direct_revenue", "--limit", "5"]
     assert mf_query_args([], [], saved_query="campaign_list") == ["query", "--saved-query", "campaign_list"]
+
+
+def test_metrics_command_without_a_readers_copy_or_a_metric_says_what_to_do(tmp_path, capsys):
+    from orchestration.cli.main import main
+
+    missing = tmp_path / "nothing_bi.duckdb"
+    assert main(["metrics", "--bi-file", str(missing), "--metrics", "messages_sent"]) == 2
+    assert "run `mmsreport run` first" in capsys.readouterr().err
+    missing.write_bytes(b"")
+    assert main(["metrics", "--bi-file", str(missing)]) == 2
+    assert "--saved-query" in capsys.readouterr().err
