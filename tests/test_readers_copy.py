@@ -147,3 +147,24 @@ def test_stale_temporary_copies_of_a_killed_publish_are_removed(tmp_path):
     publish_readers_copy(warehouse, tmp_path / "warehouse_bi.duckdb")
     assert not stale.exists() and not stale_log.exists()
     assert os.path.exists(tmp_path / "warehouse_bi.duckdb")
+
+
+def test_reconnect_behaviour_documented_for_analysts(tmp_path):
+    """README "When do readers see a new build?": within one process DuckDB reuses the open instance of a path."""
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb")
+    target = tmp_path / "warehouse_bi.duckdb"
+    publish_readers_copy(warehouse, target)
+    count = "select count(*) from marts.dim_new"
+    older = duckdb.connect(str(target), read_only=True)
+    assert older.execute(count).fetchone() == (1,)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into marts.dim_new values ('y')")
+    publish_readers_copy(warehouse, target)  # the next build's copy, renamed over the file
+
+    newer = duckdb.connect(str(target), read_only=True)
+    assert newer.execute(count).fetchone() == (1,)  # the old build: `older` keeps the instance open
+    assert older.execute(count).fetchone() == (1,)
+    newer.close()
+    older.close()
+    with duckdb.connect(str(target), read_only=True) as fresh:
+        assert fresh.execute(count).fetchone() == (2,)

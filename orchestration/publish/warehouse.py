@@ -5,8 +5,11 @@ open read-only. Every run builds in a working database next to it
 (`FILE.work`), and only after the load, the dbt build and its tests succeeded
 is the working database checkpointed, copied next to FILE and renamed over it.
 On Linux a rename never disturbs a reader: connections already open keep the
-previous file (a consistent state) until they close, new connections see the new
-one, and nobody ever sees a half-built warehouse. A failed run publishes nothing.
+previous file (a consistent state) until they close; a connection opened by another
+process afterwards sees the new one (within one process DuckDB reuses the open
+instance of a path, so a new connection there sees the old file until every older
+connection to it has closed). Nobody ever sees a half-built warehouse, and a failed
+run publishes nothing.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ money is never added across currencies; queries run read-only while a BI reader 
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import query, run_mmsreport
+from tests.e2e.conftest import MMSREPORT, query, run_mmsreport
 
 pytestmark = pytest.mark.slow
 
@@ -147,3 +149,29 @@ def test_provider_and_destination_country_slice_the_message_metrics(built, e2e_r
                    "from marts.fct_messages group by all")}
     assert got == expected
     assert len({provider for provider, _, _ in got}) > 1
+
+
+def test_metrics_answer_while_a_nightly_run_rebuilds_the_warehouse(built, landing, tmp_path):
+    """The run holds the working database for writing and replaces the warehouse and the copy at its end;
+    the semantic layer keeps answering from the last published copy meanwhile."""
+    source, source_copy = built
+    for suffix in ("", ".work"):
+        shutil.copy2(source.with_name(source.name + suffix), tmp_path / f"warehouse.duckdb{suffix}")
+    bi_file = tmp_path / "warehouse_bi.duckdb"
+    shutil.copy2(source_copy, bi_file)
+    expected = _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign")
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MMSREPORT_", "DAGSTER_"))}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    nightly = subprocess.Popen([MMSREPORT, "run", "--landing", str(landing), "--warehouse",
+                                str(tmp_path / "warehouse.duckdb"), "--full-refresh"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        during = _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign")
+        still_running = nightly.poll() is None
+    finally:
+        out, err = nightly.communicate(timeout=900)
+    assert nightly.returncode == 0, err
+    assert still_running  # the query ran while the nightly held the warehouse
+    assert during == expected
+    assert _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign") == expected
