@@ -168,3 +168,12 @@ def test_reconnect_behaviour_documented_for_analysts(tmp_path):
     older.close()
     with duckdb.connect(str(target), read_only=True) as fresh:
         assert fresh.execute(count).fetchone() == (2,)
+
+
+def test_the_storage_version_is_configurable(tmp_path, monkeypatch):
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("MMSREPORT_BI_STORAGE_VERSION", "v1.5.0")
+    publish_readers_copy(warehouse, tmp_path / "bi.duckdb")
+    with duckdb.connect(str(tmp_path / "bi.duckdb"), read_only=True) as con:
+        assert con.execute("select tags['storage_version'] from duckdb_databases() "
+                           "where database_name = current_database()").fetchone()[0].startswith("v1.5.0")
