@@ -150,6 +150,11 @@ def test_provider_and_destination_country_slice_the_message_metrics(built, e2e_r
     assert got == expected
     assert len({provider for provider, _, _ in got}) > 1
 
+    weekly = _metrics(e2e_root, bi_file, "--saved-query", "delivery_by_send_week")
+    assert sum(int(float(r["messages_sent"])) for r in weekly) == sum(sent for sent, _ in expected.values())
+    assert {"account", "message__provider", "message__country_code", "message__sent_at__week",
+            "delivery_rate", "soft_bounce_rate", "hard_bounce_rate"} <= set(weekly[0])
+
 
 def test_metrics_answer_while_a_nightly_run_rebuilds_the_warehouse(built, landing, tmp_path):
     """The run holds the working database for writing and replaces the warehouse and the copy at its end;
@@ -159,7 +164,13 @@ def test_metrics_answer_while_a_nightly_run_rebuilds_the_warehouse(built, landin
         shutil.copy2(source.with_name(source.name + suffix), tmp_path / f"warehouse.duckdb{suffix}")
     bi_file = tmp_path / "warehouse_bi.duckdb"
     shutil.copy2(source_copy, bi_file)
-    expected = _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign")
+
+    def sent_by_campaign():
+        rows = _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign")
+        return {r["campaign"]: r["messages_sent"] for r in rows}
+
+    expected = sent_by_campaign()
+    published_before = bi_file.stat().st_mtime_ns
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MMSREPORT_", "DAGSTER_"))}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
@@ -167,11 +178,12 @@ def test_metrics_answer_while_a_nightly_run_rebuilds_the_warehouse(built, landin
                                 str(tmp_path / "warehouse.duckdb"), "--full-refresh"],
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        during = _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign")
+        during = sent_by_campaign()
         still_running = nightly.poll() is None
     finally:
         out, err = nightly.communicate(timeout=900)
     assert nightly.returncode == 0, err
     assert still_running  # the query ran while the nightly held the warehouse
     assert during == expected
-    assert _metrics(tmp_path, bi_file, "--metrics", "messages_sent", "--group-by", "campaign") == expected
+    assert bi_file.stat().st_mtime_ns != published_before  # the run replaced the copy at its end
+    assert sent_by_campaign() == expected  # with the same numbers (a full refresh of the same landing)
