@@ -56,3 +56,34 @@ def by_hour(series: list[tuple[str, str, list[int]]], label: str) -> str:
             parts.append(f'<text x="{x + bar / 2}" y="{plot_h + 18}" class="tick" text-anchor="middle">{tick}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def by_day(days: list[str], series: list[tuple[str, str, list[int]]], label: str) -> str:
+    """Stacked bars, one per day (label 'YYYY-MM-DD'); series: (css class, name, counts per day)."""
+    bar = max(6, min(28, 480 // max(1, len(days)) - 4))
+    gap, left, bottom, plot_h = 4, 36, 20, 120
+    width, height = left + len(days) * (bar + gap) + 16, plot_h + bottom + 8
+    totals = [sum(s[2][i] for s in series) for i in range(len(days))]
+    top = max(totals, default=0) or 1
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(label)}">',
+             f'<line x1="{left}" y1="{plot_h + 4}" x2="{width}" y2="{plot_h + 4}" class="axis"></line>',
+             f'<text x="{left - 4}" y="12" class="tick" text-anchor="end">{integer(top)}</text>',
+             f'<text x="{left - 4}" y="{plot_h + 4}" class="tick" text-anchor="end">0</text>']
+    step = max(1, len(days) // 7)
+    for i, day in enumerate(days):
+        x = left + i * (bar + gap)
+        detail = ", ".join(f"{name} {integer(counts[i])}" for _, name, counts in series if counts[i])
+        parts.append(f'<g data-day="{esc(day)}" data-total="{totals[i]}"><title>{esc(day)}: '
+                     f"{esc(detail) or 'none'}</title>")
+        y = plot_h + 4
+        for css, _, counts in series:
+            h = round(plot_h * counts[i] / top, 1)
+            if h:
+                y -= h
+                parts.append(f'<rect x="{x}" y="{round(y, 1)}" width="{bar}" height="{h}" class="{esc(css)}"></rect>')
+        parts.append("</g>")
+        if i % step == 0:
+            parts.append(f'<text x="{x + bar / 2}" y="{plot_h + 18}" class="tick" text-anchor="middle">'
+                         f"{esc(day[5:])}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
