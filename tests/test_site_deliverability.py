@@ -101,3 +101,28 @@ def test_an_account_without_alerts(site):
     assert 'id="no-alerts"' in html
     assert cells(html, "by-carrier") == [["DE", "Eplus", "30", "0", "30", "0", "0", "0", "0.0%"]]
     assert "No failed messages." in html
+
+
+def test_the_terminal_summary(site):
+    """`mmsreport report --deliverability` on the same warehouse: rates by country and carrier, top error
+    codes, alerts; --account narrows it; an 80-column terminal."""
+    import io
+
+    from orchestration.cli.report import alert_summary, print_deliverability
+
+    warehouse = site.parent / "mini.duckdb"
+    out = io.StringIO()
+    assert print_deliverability(warehouse, out=out) == 0
+    text = out.getvalue()
+    assert text.startswith("Deliverability (1 alert)\n")
+    assert all(len(line) <= 80 for line in text.splitlines()), max(text.splitlines(), key=len)
+    gb = text[text.index("Account acc_gb"):]
+    assert re.search(r"GB\s+O2\s+350\s+250\s+89\s+9\s+71\.4%", gb)
+    assert re.search(r"twilio\s+30007\s+soft_bounce\s+80", gb)
+    assert re.search(r"2026-11-02\s+twilio\s+GB\s+O2\s+150\s+40\.0%\s+95\.0%\s+55\.0", gb)
+    assert "Account acc_eu" in text and "None." in text[text.index("Account acc_eu"):]
+    out = io.StringIO()
+    assert print_deliverability(warehouse, "acc_eu", out=out) == 0
+    assert "acc_gb" not in out.getvalue() and "(0 alerts)" in out.getvalue()
+    assert alert_summary(warehouse) == [
+        "Deliverability alert: acc_gb 2026-11-02 twilio → GB O2: 40.0% delivered of 150 (trailing 7 days 95.0%)"]
