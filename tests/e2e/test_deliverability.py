@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 from tests.e2e.conftest import query, run_mmsreport
-from tests.reference.delivery import build as reference_delivery
 from tests.reference.deliverability import build as reference_deliverability
+from tests.reference.delivery import build as reference_delivery
 from tests.reference.landing import read_landing
 
 pytestmark = pytest.mark.slow
