@@ -11,7 +11,7 @@ from ingestion_helpers import (
     write_csv,
 )
 
-from orchestration.ingestion.phones import DEFAULT_REGION, to_e164
+from orchestration.ingestion.phones import DEFAULT_REGION, destination, to_e164
 
 ACCOUNT_COLUMNS = ["account_id", "name", "default_region", "updated_at"]
 CONTACT_COLUMNS = ["contact_id", "account_id", "phone_number"]
@@ -76,6 +76,22 @@ def test_none_is_none():
     assert to_e164(None, "GB") is None
 
 
+# ---------------------------------------------------------------- destination country and carrier
+
+@pytest.mark.parametrize(("e164", "expected"), [
+    ("+447400123456", ("GB", "Three")),          # a UK mobile range and its original carrier
+    ("+4915112345678", ("DE", "T-Mobile")),
+    ("+33612345678", ("FR", "SFR")),
+    ("+447624123456", ("IM", "Manx Telecom")),   # +44 ranges of the Crown Dependencies are not GB
+    ("+12025550123", ("US", None)),              # libphonenumber names no carrier for North America
+    ("+80012345678", (None, None)),              # non-geographic: no country
+    (None, (None, None)),
+    ("not a number", (None, None)),
+])
+def test_destination_is_the_region_and_the_ranges_original_carrier(e164, expected):
+    assert destination(e164) == expected
+
+
 # ---------------------------------------------------------------- in the loader
 
 @pytest.fixture
@@ -132,6 +148,37 @@ def test_contacts_use_the_accounts_default_region(landing, con):
     }
     rejected = {r["row_number"]: r["reason"] for r in rejected_rows(con, "contacts")}
     assert rejected == {8: "invalid phone number: phone_number", 9: "invalid phone number: phone_number"}
+
+
+def test_contacts_get_the_destination_country_and_carrier_of_their_number(landing, con):
+    _accounts(landing, [["a_gb", "UK shop", "GB", None]])
+    write_csv(landing, "contacts", "contacts.csv", CONTACT_COLUMNS + ["carrier"], [
+        ["c1", "a_gb", "07400 123456", "a column of the file named carrier is an extra"],
+        ["c2", "a_gb", "+4915112345678", None],
+        ["c3", "a_gb", "+12025550123", None],
+    ])
+    load(con, landing, "accounts")
+    load(con, landing, "contacts")
+    rows = {r["contact_id"]: (r["country_code"], r["carrier"], r["_extra"])
+            for r in query(con, "select * from raw.contacts")}
+    assert rows["c1"][:2] == ("GB", "Three")
+    assert "a column of the file named carrier is an extra" in rows["c1"][2]
+    assert rows["c2"][:2] == ("DE", "T-Mobile")
+    assert rows["c3"][:2] == ("US", None)
+
+
+def test_contacts_loaded_before_the_columns_existed_are_filled_in(tmp_path, landing, con):
+    _accounts(landing, [["a_gb", "UK shop", "GB", None]])
+    _contacts(landing, [["c1", "a_gb", "07400 123456"]])
+    load(con, landing, "accounts")
+    load(con, landing, "contacts")
+    con.execute("alter table raw.contacts drop column country_code")
+    con.execute("alter table raw.contacts drop column carrier")
+    con.close()
+    reopened = open_warehouse(tmp_path)
+    assert query(reopened, "select country_code, carrier from raw.contacts") == [
+        {"country_code": "GB", "carrier": "Three"}]
+    reopened.close()
 
 
 def test_orders_and_unsubscribes_use_the_accounts_default_region(landing, con):

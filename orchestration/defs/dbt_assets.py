@@ -19,7 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.dbt_project import dbt_project, ensure_manifest, keep_parse_state
 from orchestration.defs.resources import WarehouseResource
-from orchestration.publish.build_state import is_up_to_date
+from orchestration.publish.build_state import is_up_to_date, needs_full_refresh
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -55,6 +55,9 @@ def _build(context, config, dbt, warehouse, database):
     # Unit tests check the SQL, not the data: CI runs them (tests/test_dbt_unit_tests.py), nightly runs do not.
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(warehouse.dbt_vars)]
     if config.full_refresh:
+        args.append("--full-refresh")
+    elif needs_full_refresh(warehouse.published, warehouse.dbt_vars):
+        progress_log.info("the dbt project or its variables changed since the published build: full refresh")
         args.append("--full-refresh")
     progress_log.info("dbt build (seeds, models and tests)...")
     invocation = dbt.cli(args, context=context, raise_on_error=False)

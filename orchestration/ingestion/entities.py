@@ -3,6 +3,9 @@
 Kinds: text (trimmed, empty -> null), upper / lower (text with case folded),
 timestamp (ISO 8601 -> UTC), int, money (DECIMAL(18,2), not negative),
 bool (true/false/1/0/yes/no), phone (E.164 with the account's region).
+Derived kinds are not read from the file but computed from the entity's phone
+column: phone_country (ISO alpha-2 region), phone_carrier (the range's original
+carrier); a file column of the same name is kept as an extra column.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from dataclasses import dataclass
 SQL_TYPES = {
     "text": "varchar", "upper": "varchar", "lower": "varchar", "phone": "varchar",
     "timestamp": "timestamp", "int": "integer", "money": "decimal(18, 2)", "bool": "boolean",
+    "phone_country": "varchar", "phone_carrier": "varchar",
 }
+
+# Kinds computed from the phone column rather than read from the file.
+DERIVED_KINDS = ("phone_country", "phone_carrier")
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,10 @@ class Column:
     name: str
     kind: str = "text"
     required: bool = False
+
+    @property
+    def is_derived(self) -> bool:
+        return self.kind in DERIVED_KINDS
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,8 @@ SPECS: dict[str, EntitySpec] = {
         EntitySpec("contacts", (
             _c("contact_id", required=True), _c("account_id", required=True),
             _c("phone_number", "phone", required=True), _c("created_at", "timestamp"),
-            _c("updated_at", "timestamp"),
+            _c("updated_at", "timestamp"), _c("country_code", "phone_country"),
+            _c("carrier", "phone_carrier"),
         )),
         EntitySpec("messages", (
             _c("message_id", required=True), _c("campaign_id", required=True),

@@ -7,8 +7,10 @@ Column lists here are the contract read by dbt sources
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from orchestration.ingestion.entities import SPECS, SQL_TYPES
+from orchestration.ingestion.phones import destination
 
 # Bookkeeping columns carried by every entity table.
 META_COLUMNS: dict[str, str] = {
@@ -76,3 +78,31 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(REJECTED_ROWS_DDL)
     for entity in ENTITIES:
         con.execute(entity_table_ddl(entity))
+        # Warehouses created by an older version get the columns added since.
+        for name, sql_type in ENTITY_COLUMNS[entity].items():
+            con.execute(f"alter table raw.{entity} add column if not exists {name} {sql_type}")
+    backfill_phone_destinations(con)
+
+
+def backfill_phone_destinations(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill country and carrier of contacts loaded before those columns existed.
+
+    Rows loaded since always have a country for a valid number, so after the first
+    run this finds nothing (non-geographic numbers, which have none, are rare).
+    """
+    numbers = [row[0] for row in con.execute(
+        "select distinct phone_number from raw.contacts where country_code is null and carrier is null"
+    ).fetchall()]
+    if not numbers:
+        return
+    facts = [destination(number) for number in numbers]
+    found = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
+        "phone_number": pa.array(numbers, pa.string()),
+        "country_code": pa.array([country for country, _ in facts], pa.string()),
+        "carrier": pa.array([carrier for _, carrier in facts], pa.string()),
+    })
+    con.execute(
+        "update raw.contacts set country_code = found.country_code, carrier = found.carrier from found "
+        "where raw.contacts.phone_number = found.phone_number "
+        "and raw.contacts.country_code is null and raw.contacts.carrier is null"
+    )

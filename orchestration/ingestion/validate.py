@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.ingestion.entities import EntitySpec
-from orchestration.ingestion.phones import DEFAULT_REGION, to_e164
+from orchestration.ingestion.phones import DEFAULT_REGION, destination, to_e164
 from orchestration.ingestion.readers import FILE_ROWS
 
 VALID_ROWS = "valid_rows"
@@ -63,13 +63,14 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
     missing = [c for c in spec.required_columns if c not in first_position]
     if missing and columns:
         raise MissingColumnError(", ".join(missing))
-    known = {c.name for c in spec.columns}
+    known = {c.name for c in spec.columns if not c.is_derived}
+    read_columns = [c for c in spec.columns if not c.is_derived]
     extra_positions = [i for i, n in enumerate(columns) if n not in known or first_position[n] != i]
     extra_sql, extra_params = _json_object_sql(extra_positions, columns)
     original_sql, original_params = _json_object_sql(list(range(len(columns))), columns)
 
     text_cols = []
-    for column in spec.columns:
+    for column in read_columns:
         pos = first_position.get(column.name)
         text_cols.append(f"nullif(trim(c{pos}), '') as {column.name}" if pos is not None
                          else f"cast(null as varchar) as {column.name}")
@@ -91,6 +92,9 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
             joins.append(f"left join phone_map {alias} on {alias}.raw_phone = r.{column.name} "
                          f"and {alias}.region = r._region")
             typed.append(f"{alias}.e164 as {column.name}")
+        elif column.is_derived:  # from the entity's (first) phone column
+            fact = {"phone_country": "country_code", "phone_carrier": "carrier"}[column.kind]
+            typed.append(f"phone_0.{fact} as {column.name}")
         else:
             typed.append(f"{_parse_expr(column.kind, 'r.' + column.name)} as {column.name}")
         if column.required:
@@ -98,11 +102,11 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
                           f"'missing required value: {column.name}' end")
     con.execute(
         "create or replace temp table typed_rows as select r._row_number, r._extra, r._original, "
-        + ", ".join(f"r.{c.name} as _text_{c.name}" for c in spec.columns) + ", "
+        + ", ".join(f"r.{c.name} as _text_{c.name}" for c in read_columns) + ", "
         + ", ".join(typed)
         + " from cleaned_rows r " + " ".join(joins)
     )
-    for column in spec.columns:
+    for column in read_columns:
         if column.kind in ("text", "upper", "lower"):
             continue
         label = {"phone": "invalid phone number", "money": "unparseable number",
@@ -153,9 +157,13 @@ def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str]) -
         for name in phone_columns
     )
     pairs = con.execute(f"select distinct raw_phone, region from ({union})").fetchall()
+    e164 = [to_e164(p, r) for p, r in pairs]
+    facts = [destination(number) for number in e164]
     staged = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
         "raw_phone": pa.array([p for p, _ in pairs], pa.string()),
         "region": pa.array([r for _, r in pairs], pa.string()),
-        "e164": pa.array([to_e164(p, r) for p, r in pairs], pa.string()),
+        "e164": pa.array(e164, pa.string()),
+        "country_code": pa.array([country for country, _ in facts], pa.string()),
+        "carrier": pa.array([carrier for _, carrier in facts], pa.string()),
     })
     con.execute("create or replace temp table phone_map as select * from staged")

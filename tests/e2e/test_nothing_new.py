@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import duckdb
+
 from orchestration.publish.build_state import is_up_to_date
 from tests.e2e.conftest import run_mmsreport
 
@@ -44,3 +46,21 @@ def test_pending_expiry_depends_on_the_hour_of_the_run_so_it_always_rebuilds(bui
     working = warehouse.with_name("warehouse.duckdb.work")
     assert is_up_to_date(warehouse, working, {})
     assert not is_up_to_date(warehouse, working, {"pending_expiry_hours": 72})
+
+
+def test_a_changed_variable_rebuilds_in_full_and_equals_a_build_with_it(build, landing, tmp_path):
+    """Incremental state made under other rules is not reused: a build with pending expiry on, then a
+    nightly with it off, equals a build with it off (the expired messages are pending again)."""
+    expired = _copy_warehouse(build(pending_expiry_hours=1), tmp_path)
+
+    result = run_mmsreport("run", "--landing", str(landing), "--warehouse", str(expired), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "full refresh" in result.stderr
+    with duckdb.connect(str(expired), read_only=True) as con:
+        con.execute(f"attach '{build()}' as expected (read_only)")
+        for table in ("fct_messages", "fct_campaign_contacts", "fct_campaign_overview"):
+            differing = con.execute(
+                f"select count(*) from (select * from marts.{table} except all select * from expected.marts.{table})"
+            ).fetchone()[0]
+            assert differing == 0, table

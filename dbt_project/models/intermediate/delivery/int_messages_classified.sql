@@ -71,7 +71,8 @@ receipt_summaries as (
     select
         message_id,
         count(*) as receipts,
-        max(event_at) as latest_event_at
+        max(event_at) as latest_event_at,
+        min(provider) as receipts_provider
     from message_receipts
     group by message_id
 ),
@@ -82,6 +83,7 @@ messages_with_receipts as (
         messages.campaign_id,
         messages.contact_id,
         messages.sent_at,
+        coalesce(messages.provider, lower(receipt_summaries.receipts_provider)) as provider,
         coalesce(receipt_summaries.receipts, 0) as receipts,
         receipt_summaries.latest_event_at,
         first_final_receipts.receipt_key as final_receipt_key,
@@ -118,6 +120,7 @@ final as (
         campaign_id,
         contact_id,
         sent_at,
+        provider,
         case status_source
             when 'final_receipt' then final_status
             when 'pending_expiry' then 'soft_bounce'

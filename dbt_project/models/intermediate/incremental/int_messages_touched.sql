@@ -2,7 +2,8 @@
     all its raw rows: named by a changed raw row (int_loads_changed) of
     messages, receipts or clicks; sharing a provider_message_id with a
     changed message or receipt (receipts resolve by it); of a changed
-    campaign (segments, account, message type); or sharing a click_id with a
+    campaign (segments, account, message type); of a changed contact
+    (destination country and carrier); or sharing a click_id with a
     changed click (click repeats). The id need not be a known message (orphan
     receipts and clicks). With pending_expiry_hours set, a message's status
     depends on the run time: every message is touched. -#}
@@ -27,6 +28,10 @@ smpp_receipts as (
 
 campaigns as (
     select * from {{ source('raw', 'campaigns') }}
+),
+
+contacts as (
+    select * from {{ source('raw', 'contacts') }}
 ),
 
 clicks as (
@@ -99,6 +104,15 @@ touched as (
             select campaigns.campaign_id
             from campaigns
             where campaigns._load_id in (select loads.load_id from loads)
+        )
+    union
+    select messages.message_id
+    from messages
+    where
+        messages.contact_id in (
+            select contacts.contact_id
+            from contacts
+            where contacts._load_id in (select loads.load_id from loads)
         )
     union
     select message_id

@@ -9,6 +9,8 @@ final as (
         contact_id,
         account_id,
         phone_number_masked,
+        country_code,
+        coalesce(carrier, 'unknown') as carrier,
         created_at,
         updated_at
     from contacts

@@ -28,6 +28,10 @@ campaigns as (
     select * from {{ ref('stg_raw__campaigns') }}
 ),
 
+contacts as (
+    select * from {{ ref('stg_raw__contacts') }}
+),
+
 clicks as (
     select * from {{ ref('int_clicks_matched') }}
     {%- if is_incremental() %}
@@ -55,6 +59,9 @@ final as (
         statuses.delivery_status,
         statuses.status_at,
         statuses.error_code,
+        coalesce(statuses.provider, 'unknown') as provider,
+        contacts.country_code,
+        coalesce(contacts.carrier, 'unknown') as carrier,
         segments.segments,
         cast(coalesce(clicks_per_message.clicks, 0) as {{ dbt.type_bigint() }}) as clicks
     from statuses
@@ -62,6 +69,8 @@ final as (
         on statuses.message_id = segments.message_id
     left join campaigns
         on statuses.campaign_id = campaigns.campaign_id
+    left join contacts
+        on statuses.contact_id = contacts.contact_id
     left join clicks_per_message
         on statuses.message_id = clicks_per_message.message_id
 )

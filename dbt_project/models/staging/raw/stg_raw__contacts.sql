@@ -30,6 +30,8 @@ final as (
         account_id,
         {{ phone_number_hash('phone_number') }} as phone_number_hash,
         {{ mask_phone_number('phone_number') }} as phone_number_masked,
+        country_code,
+        carrier,
         created_at,
         updated_at,
         _load_id,
