@@ -21,7 +21,8 @@ def destination(e164: str | None) -> tuple[str, str]:
     if not e164:
         return "ZZ", "unknown"
     number = phonenumbers.parse(e164)
-    return (phonenumbers.region_code_for_number(number) or "ZZ",
+    region = phonenumbers.region_code_for_number(number) or ""
+    return (region if len(region) == 2 and region.isalpha() else "ZZ",  # not '001' (non-geographic)
             pn_carrier.name_for_number(number, "en") or "unknown")
 
 
@@ -40,10 +41,11 @@ def build(landing: Landing, reference: dict, drop_points: int = 15, min_messages
     """reference: tests.reference.delivery.build(landing). Returns {"daily": {(account, provider, country,
     carrier, day): row}, "errors": {(account, provider, code, status, day): messages}, "alerts": {key: row}}."""
     contacts = latest_versions(landing.rows["contacts"], "contact_id")
-    receipt_provider = {}
+    receipt_providers = defaultdict(set)  # the send log's provider, else the first of its receipts' (by name)
     for r in landing.rows["receipts"]:
         if r.get("message_id"):
-            receipt_provider.setdefault(r["message_id"], r["provider"])
+            receipt_providers[r["message_id"]].add(r["provider"])
+    receipt_provider = {m: min(p) for m, p in receipt_providers.items()}
     groups: dict[tuple, list[dict]] = defaultdict(list)
     errors: dict[tuple, int] = defaultdict(int)
     for m in reference["messages"].values():
