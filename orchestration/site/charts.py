@@ -85,5 +85,5 @@ def by_day(days: list[str], series: list[tuple[str, str, list[int]]], label: str
         return (f'<g data-day="{esc(days[i])}" data-total="{totals[i]}"><title>{esc(days[i])}: '
                 f"{esc(detail) or 'none'}</title>")
 
-    return _stacked_chart(series, label, max(6, min(28, 480 // max(1, len(days)) - 4)), 4, 120, group,
+    return _stacked_chart(series, label, max(4, min(64, 440 // max(1, len(days)) - 4)), 4, 120, group,
                           lambda i: esc(days[i][5:]) if i % step == 0 else None)
