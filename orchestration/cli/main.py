@@ -101,7 +101,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.warehouse.exists():
         print(f"mmsreport report: no warehouse at {args.warehouse} (run `mmsreport run` first)", file=sys.stderr)
         return 2
+    if getattr(args, "account", None) and not getattr(args, "deliverability", False):
+        print("mmsreport report: --account goes with --deliverability", file=sys.stderr)
+        return 2
     if getattr(args, "deliverability", False):
+        if args.campaign:
+            print("mmsreport report: --campaign and --deliverability are separate reports; give one",
+                  file=sys.stderr)
+            return 2
         from orchestration.cli.report import print_deliverability
 
         return print_deliverability(args.warehouse, args.account)
