@@ -18,7 +18,7 @@ from orchestration.paths import dagster_home, log_dir
 from orchestration.publish.warehouse import working_path
 
 KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
-              "pending_expiry_hours", "run_at", "test_scope"}
+              "pending_expiry_hours", "run_at", "test_scope", "alert_drop_points", "alert_min_messages"}
 
 
 @dataclass
@@ -42,7 +42,8 @@ class RunSummary:
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
             "test_scope": ("touched", "all")}
-_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0}
+_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0,
+            "alert_drop_points": 0, "alert_min_messages": 1}
 
 
 def _check_var(name: str, value) -> None:

@@ -82,6 +82,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = cmd_run(argparse.Namespace(landing=landing, warehouse=warehouse, var=[], full_refresh=False))
     if warehouse.exists():
         cmd_report(argparse.Namespace(warehouse=warehouse, campaign=None))
+        from orchestration.cli.report import alert_summary
+
+        alerts = alert_summary(warehouse)
+        if alerts:
+            print("\n" + "\n".join(alerts) + "\n(details: mmsreport report --deliverability)")
         from orchestration.site import default_site_dir
 
         site = default_site_dir(warehouse) / "index.html"
@@ -96,6 +101,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.warehouse.exists():
         print(f"mmsreport report: no warehouse at {args.warehouse} (run `mmsreport run` first)", file=sys.stderr)
         return 2
+    if getattr(args, "account", None) and not getattr(args, "deliverability", False):
+        print("mmsreport report: --account goes with --deliverability", file=sys.stderr)
+        return 2
+    if getattr(args, "deliverability", False):
+        if args.campaign:
+            print("mmsreport report: --campaign and --deliverability are separate reports; give one",
+                  file=sys.stderr)
+            return 2
+        from orchestration.cli.report import print_deliverability
+
+        return print_deliverability(args.warehouse, args.account)
     return print_report(args.warehouse, args.campaign)
 
 
@@ -219,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="the campaign list, or one campaign's overview")
     report.add_argument("--warehouse", type=_path, default=default_warehouse())
     report.add_argument("--campaign", help="campaign_id for the overview tiles and delivery tabs")
+    report.add_argument("--deliverability", action="store_true",
+                        help="delivery rates by country and carrier, top error codes and drop alerts")
+    report.add_argument("--account", help="with --deliverability: only this account_id")
     report.set_defaults(func=cmd_report)
 
     export = sub.add_parser("export-suppressions", help="write suppressed contacts (E.164) to CSV")
