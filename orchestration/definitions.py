@@ -19,6 +19,7 @@ from orchestration.defs.dbt_project import dbt_executable, dbt_project
 from orchestration.defs.export_assets import suppressions_export
 from orchestration.defs.publish_assets import published_warehouse
 from orchestration.defs.raw_assets import raw_assets
+from orchestration.defs.readers_copy_assets import readers_copy
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.site_assets import report_site
 from orchestration.paths import default_landing, default_warehouse
@@ -38,7 +39,7 @@ def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = No
                       site_dir: Path | None = None) -> Definitions:
     """site_dir: where the report site goes; default MMSREPORT_SITE, else <warehouse stem>_site/."""
     return Definitions(
-        assets=[*raw_assets, dbt_models, published_warehouse, suppressions_export, report_site],
+        assets=[*raw_assets, dbt_models, published_warehouse, readers_copy, suppressions_export, report_site],
         jobs=[build_job],
         schedules=[nightly_schedule(build_job)],
         sensors=[landing_sensor(build_job)],

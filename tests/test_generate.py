@@ -286,6 +286,67 @@ def test_volumes_scale_with_messages(tmp_path):
     assert large["rows"]["contacts"] > small["rows"]["contacts"]
 
 
+def _range_carriers(data) -> dict[str, tuple[str, str | None]]:
+    """contact_id -> (region, original range carrier) by phonenumbers, for valid numbers."""
+    from phonenumbers import carrier
+
+    region = {a["account_id"]: a["default_region"] or "GB" for a in data["accounts"]}
+    out = {}
+    for c in data["contacts"]:
+        try:
+            n = phonenumbers.parse(c["phone_number"], region.get(c["account_id"], "GB"))
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(n):
+            out[c["contact_id"]] = (phonenumbers.region_code_for_number(n),
+                                    carrier.name_for_number(n, "en") or None)
+    return out
+
+
+def test_contacts_span_several_real_carriers(data):
+    carriers = _range_carriers(data)
+    by_region = collections.defaultdict(collections.Counter)
+    for region, name in carriers.values():
+        by_region[region][name] += 1
+    assert {"GB", "DE", "FR", "IE"} <= set(by_region)
+    assert {"O2", "EE", "Three", "Vodafone"} <= set(by_region["GB"])
+    for region in ("GB", "DE", "FR"):
+        assert len([n for n in by_region[region] if n]) >= 4, by_region[region]
+
+
+def test_incident_days_are_in_the_middle_of_the_period():
+    from orchestration.generate.incident import incident_days
+
+    assert list(incident_days(7)) == [3, 4, 5]
+    assert list(incident_days(3)) == [1, 2]
+    assert list(incident_days(2)) == []
+    assert list(incident_days(30)) == [15, 16, 17]
+
+
+def test_twilio_route_to_o2_uk_degrades_during_the_incident(data):
+    """Days 3-5 of the week: most Twilio messages to O2 UK numbers end in a 30007 (carrier
+    filtering) receipt, and acc_001, which routes its O2 UK SMS through Twilio, sends at least
+    100 of them on one of those days, after normal days with such traffic."""
+    carriers = _range_carriers(data)
+    account = {c["campaign_id"]: c["account_id"] for c in data["campaigns"]}
+    by_pmid = {m["provider_message_id"]: m["message_id"] for m in data["messages"]}
+    filtered = {r["message_id"] or by_pmid.get(r["provider_message_id"]) for r in data["receipts"]
+                if r["provider"] == "twilio" and r["error_code"] == "30007"}
+    incident = {str(START + dt.timedelta(days=d)) for d in (3, 4, 5)}
+    sent, hit = collections.Counter(), collections.Counter()
+    for m in data["messages"]:
+        ts = parse_ts(m["sent_at"])
+        if m["provider"] != "twilio" or ts is None or carriers.get(m["contact_id"]) != ("GB", "O2"):
+            continue
+        key = (account.get(m["campaign_id"]), str(ts.date()) in incident, str(ts.date()))
+        sent[key] += 1
+        hit[key] += m["message_id"] in filtered
+    during = [k for k in sent if k[1]]
+    before = [k for k in sent if not k[1] and k[2] < min(incident)]
+    assert sum(hit[k] for k in during) > 0.4 * sum(sent[k] for k in during)
+    assert sum(hit[k] for k in sent if not k[1]) < 0.1 * sum(sent[k] for k in sent if not k[1])
+    assert any(k[0] == "acc_001" and sent[k] >= 100 for k in during)
+    assert any(k[0] == "acc_001" and sent[k] >= 100 for k in before)
 def test_provider_native_files_look_like_the_providers_own(landing, data):
     root, summary = landing
     exports, callbacks = data["twilio_messages"], data["twilio_status_callbacks"]

@@ -282,3 +282,55 @@ def test_mmsreport_run_builds_the_site_next_to_the_warehouse(warehouse):
     assert (site / "index.html").is_file()
     assert any((site / "campaigns").glob("*.html"))
     assert_self_contained(site)
+
+
+def test_a_deliverability_page_equals_the_marts(page, site, warehouse):
+    """Issue 18: each account's deliverability page, linked from the index: rates by country and carrier, the
+    error codes and the alerts equal marts.fct_deliverability_daily, marts.fct_delivery_errors and
+    audit.deliverability_alerts."""
+    account = query(warehouse, "select account_id, sum(messages_sent) as n from marts.fct_deliverability_daily "
+                    "group by 1 order by n desc, 1 limit 1")[0]["account_id"]
+    page.goto((site / "index.html").as_uri())
+    page.click(f'#accounts a[href="deliverability/{account}.html"]')
+    page.wait_for_selector("#by-carrier")
+    assert account in page.inner_text(".meta")
+
+    carriers = {(r["country_code"], r["carrier"]): r for r in query(
+        warehouse, "select country_code, carrier, sum(messages_sent) as messages_sent, sum(delivered) as delivered, "
+        "sum(soft_bounced) as soft_bounced, sum(hard_bounced) as hard_bounced "
+        "from marts.fct_deliverability_daily where account_id = ? group by all", [account])}
+    shown = page.eval_on_selector_all("#by-carrier tbody tr", """rows => rows.map(r => {
+        const o = {country: r.dataset.country, carrier: r.dataset.carrier};
+        r.querySelectorAll('td[data-col]').forEach(td => o[td.dataset.col] = td.innerText);
+        return o; })""")
+    assert {(r["country"], r["carrier"]) for r in shown} == set(carriers)
+    for r in shown:
+        exp = carriers[(r["country"], r["carrier"])]
+        for column in ("messages_sent", "delivered", "soft_bounced", "hard_bounced"):
+            assert number(r[column]) == exp[column], (r, column)
+        assert number(r["delivery_rate"]) == pytest.approx(exp["delivered"] / exp["messages_sent"] * 100, abs=0.051)
+
+    errors = query(warehouse, "select provider, error_code, delivery_status, sum(messages) as n "
+                   "from marts.fct_delivery_errors where account_id = ? group by all", [account])
+    shown_errors = page.eval_on_selector_all("#errors tbody tr", """rows => rows.map(r =>
+        [r.dataset.provider, r.dataset.code, r.dataset.status, r.querySelector('[data-col=messages]').innerText])""")
+    assert sorted((p, c, s, number(n)) for p, c, s, n in shown_errors) == sorted(
+        (e["provider"], e["error_code"], e["delivery_status"], e["n"]) for e in errors)
+    if errors:
+        assert page.locator("svg.chart g[data-day]").count() >= 1
+        bars = sum(int(t) for t in page.eval_on_selector_all("svg.chart g[data-day]",
+                                                              "gs => gs.map(g => g.dataset.total)"))
+        assert bars == sum(e["n"] for e in errors)
+
+    alerts = query(warehouse, "select sent_date, provider, country_code, carrier, messages_sent "
+                   "from audit.deliverability_alerts where account_id = ?", [account])
+    shown_alerts = page.eval_on_selector_all("#alerts tbody tr", """rows => rows.map(r =>
+        [r.dataset.day, r.dataset.provider, r.dataset.country, r.dataset.carrier,
+         r.querySelector('[data-col=messages_sent]').innerText])""")
+    assert sorted((d, p, c, k, number(n)) for d, p, c, k, n in shown_alerts) == sorted(
+        (a["sent_date"].isoformat(), a["provider"], a["country_code"], a["carrier"], a["messages_sent"])
+        for a in alerts)
+    if not alerts:
+        assert page.locator("#no-alerts").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "deliverability-page.png"), full_page=True)

@@ -18,7 +18,8 @@ from orchestration.paths import dagster_home, log_dir
 from orchestration.publish.warehouse import working_path
 
 KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
-              "pending_expiry_hours", "run_at", "test_scope", "vonage_price_currency"}
+              "pending_expiry_hours", "run_at", "test_scope", "alert_drop_points", "alert_min_messages",
+              "vonage_price_currency"}
 
 
 @dataclass
@@ -35,12 +36,16 @@ class RunSummary:
     log_file: Path | None = None
     up_to_date: bool = False  # nothing new: dbt and publishing were skipped
     site_dir: Path | None = None
+    readers_copy: Path | None = None  # the BI file written by this run, with its metadata
+    readers_copy_tables: int = 0
+    readers_copy_seconds: float = 0.0
     unknown_folders: list[str] = field(default_factory=list)  # landing folders that are no entity
 
 
 _CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
             "test_scope": ("touched", "all")}
-_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0}
+_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0,
+            "alert_drop_points": 0, "alert_min_messages": 1}
 
 
 def _check_var(name: str, value) -> None:
@@ -82,6 +87,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
 
     from orchestration.definitions import BUILD_JOB, build_definitions
     from orchestration.defs.publish_assets import PUBLISHED_KEY
+    from orchestration.defs.readers_copy_assets import READERS_COPY_KEY
     from orchestration.ingestion.loader import unknown_entity_folders
 
     started = time.monotonic()
@@ -103,8 +109,14 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
         )
     summary = RunSummary(success=result.success, seconds=time.monotonic() - started, log_file=log_file,
                          site_dir=defs.resources["warehouse"].site, unknown_folders=unknown)
-    summary.up_to_date = result.success and not any(
-        event.asset_key == PUBLISHED_KEY for event in result.get_asset_materialization_events())
+    materializations = result.get_asset_materialization_events()
+    summary.up_to_date = result.success and not any(event.asset_key == PUBLISHED_KEY for event in materializations)
+    for event in materializations:
+        if event.asset_key == READERS_COPY_KEY:
+            metadata = event.materialization.metadata
+            summary.readers_copy = Path(metadata["path"].value)
+            summary.readers_copy_tables = metadata["tables"].value
+            summary.readers_copy_seconds = metadata["seconds"].value
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
         summary.error = "; ".join(

@@ -1,4 +1,4 @@
-"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10), site (issue 9)."""
+"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10), site (issue 9), metrics (issue 16)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = cmd_run(argparse.Namespace(landing=landing, warehouse=warehouse, var=[], full_refresh=False))
     if warehouse.exists():
         cmd_report(argparse.Namespace(warehouse=warehouse, campaign=None))
+        from orchestration.cli.report import alert_summary
+
+        alerts = alert_summary(warehouse)
+        if alerts:
+            print("\n" + "\n".join(alerts) + "\n(details: mmsreport report --deliverability)")
         from orchestration.site import default_site_dir
 
         site = default_site_dir(warehouse) / "index.html"
@@ -96,6 +101,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.warehouse.exists():
         print(f"mmsreport report: no warehouse at {args.warehouse} (run `mmsreport run` first)", file=sys.stderr)
         return 2
+    if getattr(args, "account", None) and not getattr(args, "deliverability", False):
+        print("mmsreport report: --account goes with --deliverability", file=sys.stderr)
+        return 2
+    if getattr(args, "deliverability", False):
+        if args.campaign:
+            print("mmsreport report: --campaign and --deliverability are separate reports; give one",
+                  file=sys.stderr)
+            return 2
+        from orchestration.cli.report import print_deliverability
+
+        return print_deliverability(args.warehouse, args.account)
     return print_report(args.warehouse, args.campaign)
 
 
@@ -127,6 +143,30 @@ def cmd_site(args: argparse.Namespace) -> int:
           f"{result.largest_page_bytes / 1e3:.0f} kB) in {result.seconds:.1f} s", file=sys.stderr)
     print(f"Open {result.out / 'index.html'} in a browser", file=sys.stderr)
     return 0
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from orchestration.publish.readers_copy import default_readers_copy_path
+    from orchestration.semantic import mf_query_args, run_mf, with_currency
+
+    bi_file = args.bi_file or default_readers_copy_path(args.warehouse)
+    if not bi_file.exists():
+        print(f"mmsreport metrics: no readers' copy at {bi_file} (run `mmsreport run` first)", file=sys.stderr)
+        return 2
+    if not args.metrics and not args.saved_query:
+        print("mmsreport metrics: give --metrics or --saved-query (the saved queries: campaign_list, "
+              "delivery_by_send_week)", file=sys.stderr)
+        return 2
+    metrics, group_by = _names(args.metrics or ""), _names(args.group_by or "")
+    if not args.saved_query and with_currency(metrics, group_by) != group_by:
+        print("money metrics are per currency: grouping by campaign__currency too", file=sys.stderr)
+    mf_args = mf_query_args(metrics, group_by, where=args.where, order=_names(args.order or ""),
+                            limit=args.limit, csv=args.csv, saved_query=args.saved_query, explain=args.explain)
+    return run_mf(mf_args, bi_file).returncode
 
 
 def _is_loopback(host: str) -> bool:
@@ -195,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="the campaign list, or one campaign's overview")
     report.add_argument("--warehouse", type=_path, default=default_warehouse())
     report.add_argument("--campaign", help="campaign_id for the overview tiles and delivery tabs")
+    report.add_argument("--deliverability", action="store_true",
+                        help="delivery rates by country and carrier, top error codes and drop alerts")
+    report.add_argument("--account", help="with --deliverability: only this account_id")
     report.set_defaults(func=cmd_report)
 
     export = sub.add_parser("export-suppressions", help="write suppressed contacts (E.164) to CSV")
@@ -210,6 +253,22 @@ def build_parser() -> argparse.ArgumentParser:
                       help="render every page (default: reuse the pages of campaigns and accounts whose data "
                            "did not change since the previous build)")
     site.set_defaults(func=cmd_site)
+
+    metrics = sub.add_parser("metrics", help="query the semantic layer (MetricFlow) on the readers' copy, read-only")
+    metrics.add_argument("--metrics", help="comma-separated metrics, e.g. messages_sent,delivery_rate")
+    metrics.add_argument("--group-by", help="comma-separated dimensions/entities, e.g. campaign,metric_time__week")
+    metrics.add_argument("--saved-query", help="a saved query instead of --metrics/--group-by, e.g. campaign_list")
+    metrics.add_argument("--where", action="append", default=[],
+                         help="filter, e.g. \"{{ Dimension('campaign__message_type') }} = 'MMS'\" (repeatable)")
+    metrics.add_argument("--order", help="comma-separated; prefix - for descending")
+    metrics.add_argument("--limit", type=int)
+    metrics.add_argument("--csv", type=_path, help="write the result to this CSV file")
+    metrics.add_argument("--explain", action="store_true", help="show the SQL instead of running it")
+    metrics.add_argument("--warehouse", type=_path, default=default_warehouse(),
+                         help="the published warehouse whose readers' copy is queried")
+    metrics.add_argument("--bi-file", type=_path, default=None,
+                         help="the readers' copy (default: MMSREPORT_BI_FILE, else <warehouse stem>_bi.duckdb)")
+    metrics.set_defaults(func=cmd_metrics)
 
 
     ui = sub.add_parser("ui", help="the Dagster UI (dagster dev) for these definitions, on 127.0.0.1")

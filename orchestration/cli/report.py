@@ -153,3 +153,87 @@ def print_report(warehouse: Path, campaign_id: str | None = None, out=sys.stdout
                 return 2
     print("\n".join(lines), file=out)
     return 0
+
+
+# ---------------------------------------------------------------- deliverability (issue 18)
+
+DELIVERABILITY_ROWS = 10  # carriers and error codes shown per account
+
+
+def deliverability(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[str] | None:
+    """Per account: delivery rates by country and carrier, the top error codes and the alerts; None when the
+    warehouse has no deliverability marts (built before them)."""
+    tables = {r[0] for r in con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables").fetchall()}
+    if not {"marts.fct_deliverability_daily", "marts.fct_delivery_errors", "audit.deliverability_alerts"} <= tables:
+        return None
+    only = "" if account_id is None else "where account_id = ?"
+    params = [] if account_id is None else [account_id]
+    carriers = con.execute(
+        "select account_id, country_code, carrier, sum(messages_sent), sum(delivered), sum(soft_bounced), "
+        "sum(hard_bounced), sum(delivered) / sum(messages_sent) "
+        f"from marts.fct_deliverability_daily {only} group by all "
+        "order by account_id, sum(messages_sent) desc, country_code, carrier", params).fetchall()
+    errors = con.execute(
+        "select account_id, provider, error_code, delivery_status, sum(messages) "
+        f"from marts.fct_delivery_errors {only} group by all "
+        "order by account_id, sum(messages) desc, provider, error_code, delivery_status", params).fetchall()
+    alerts = con.execute(
+        "select account_id, sent_date, provider, country_code, carrier, messages_sent, delivery_rate, "
+        f"trailing_delivery_rate, drop_points from audit.deliverability_alerts {only} "
+        "order by account_id, sent_date, provider, country_code, carrier", params).fetchall()
+    accounts = sorted({r[0] for r in carriers} | {r[0] for r in alerts})
+    if not accounts:
+        return ["No messages sent yet." if account_id is None else f"No messages sent for account {account_id}."]
+    out = [f"Deliverability ({len(alerts)} alert{'s' if len(alerts) != 1 else ''})",
+           "Carrier: the original carrier of the number's range (libphonenumber's offline",
+           "data), not the network a number was ported to."]
+    for account in accounts:
+        mine = [r for r in carriers if r[0] == account]
+        out += ["", f"Account {account}: delivery by country and carrier", ""]
+        out += ["  " + line for line in _table(
+            ["Country", "Carrier", "Sent", "Delivered", "Soft b.", "Hard b.", "Deliv. rate"],
+            [[r[1], _short(r[2], 20), _fmt(r[3]), _fmt(r[4]), _fmt(r[5]), _fmt(r[6]), _fmt(r[7], "rate")]
+             for r in mine[:DELIVERABILITY_ROWS]], left=2)]
+        if len(mine) > DELIVERABILITY_ROWS:
+            out.append(f"  … and {len(mine) - DELIVERABILITY_ROWS:,} more")
+        codes = [r for r in errors if r[0] == account]
+        out += ["", "  Top error codes", ""]
+        out += ["  " + line for line in _table(
+            ["Provider", "Error code", "Status", "Messages"],
+            [[r[1], _short(r[2], 16), r[3], _fmt(r[4])] for r in codes[:DELIVERABILITY_ROWS]], left=3)] \
+            if codes else ["  None."]
+        mine_alerts = [r for r in alerts if r[0] == account]
+        out += ["", "  Alerts (delivery rate at least alert_drop_points below the trailing 7 days)", ""]
+        out += ["  " + line for line in _table(
+            ["Send day", "Provider", "Country", "Carrier", "Sent", "Rate", "7-day", "Drop"],
+            [[r[1].isoformat(), r[2], r[3], _short(r[4], 16), _fmt(r[5]), _fmt(r[6], "rate"), _fmt(r[7], "rate"),
+              f"{r[8]:.1f}"] for r in mine_alerts], left=4)] if mine_alerts else ["  None."]
+    return out
+
+
+def print_deliverability(warehouse: Path, account_id: str | None = None, out=sys.stdout) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        lines = deliverability(con, account_id)
+    if lines is None:
+        print("mmsreport report: this warehouse has no deliverability marts (rebuild it with `mmsreport run`)",
+              file=sys.stderr)
+        return 2
+    print("\n".join(lines), file=out)
+    return 0
+
+
+def alert_summary(warehouse: Path) -> list[str]:
+    """The deliverability alerts in a few lines, for `mmsreport demo`; [] without alerts or marts."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        try:
+            alerts = con.execute(
+                "select account_id, sent_date, provider, country_code, carrier, messages_sent, delivery_rate, "
+                "trailing_delivery_rate from audit.deliverability_alerts "
+                "order by sent_date, account_id, provider, country_code, carrier").fetchall()
+        except duckdb.CatalogException:
+            return []
+    return [f"Deliverability alert: {r[0]} {r[1].isoformat()} {r[2]} → {r[3]} {r[4]}: {_fmt(r[6], 'rate')} delivered "
+            f"of {_fmt(r[5])} (trailing 7 days {_fmt(r[7], 'rate')})" for r in alerts]

@@ -40,6 +40,9 @@ def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:
         say(f"  ✗ {summary.error}")
     if summary.log_file:
         say(f"  full log:        {summary.log_file}")
+    if summary.readers_copy:
+        say(f"  readers' copy:   {summary.readers_copy}  ({summary.readers_copy_tables} tables of marts and audit, "
+            f"{summary.readers_copy_seconds:.1f} s; for BI tools)")
     if summary.success and summary.site_dir and (summary.site_dir / "index.html").exists():
         say(f"  report site:     {summary.site_dir / 'index.html'}  (open it in a browser)")
     if summary.success and not summary.failed_files:

@@ -46,7 +46,9 @@ def dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: DbtC
 
 
 def _build(context, config, dbt, warehouse, database):
-    if not config.full_refresh and is_up_to_date(warehouse.published, database, warehouse.dbt_vars):
+    # A missing readers' copy (a warehouse published before it existed, or a deleted one) is rebuilt too.
+    if (not config.full_refresh and warehouse.readers_copy.exists()
+            and is_up_to_date(warehouse.published, database, warehouse.dbt_vars)):
         # Yielding no output skips the dbt assets and everything downstream (publishing, exports).
         progress_log.info("dbt build skipped: nothing new since the published build, which is up to date")
         return

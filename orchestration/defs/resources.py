@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
+from orchestration.publish.readers_copy import default_readers_copy_path
 from orchestration.publish.warehouse import WarehouseLock, wait_for_other_writers, working_path
 from orchestration.site.build import default_site_dir
 
@@ -21,6 +22,7 @@ class WarehouseResource(ConfigurableResource):
     warehouse_path: str
     dbt_vars_json: str = "{}"
     site_dir: str = ""  # the report site folder; empty: MMSREPORT_SITE, else <warehouse stem>_site/ beside it
+    bi_file: str = ""  # the readers' copy; empty: MMSREPORT_BI_FILE, else <warehouse stem>_bi.duckdb beside it
 
     @property
     def dbt_vars(self) -> dict:
@@ -33,6 +35,10 @@ class WarehouseResource(ConfigurableResource):
     @property
     def site(self) -> Path:
         return Path(self.site_dir) if self.site_dir else default_site_dir(self.published)
+
+    @property
+    def readers_copy(self) -> Path:
+        return Path(self.bi_file) if self.bi_file else default_readers_copy_path(self.published)
 
     @property
     def working(self) -> Path:

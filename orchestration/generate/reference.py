@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.generate import buffers, scale
+from orchestration.generate import buffers, incident, scale
 from orchestration.generate.plan import ACCOUNTS, DAY, RENAMED_ACCOUNT, Plan
 from orchestration.generate.sqlkit import load_table
 
@@ -111,6 +111,7 @@ def _contacts(con, plan: Plan, days: range) -> int:
         con.execute("""create or replace temp table contact_base as
             select b.*, p.account_id, p.region from contact_base b
             join plan_accounts p using (ai)""")
+        incident.load_carriers(con, sc.contacts)
         n += buffers.insert(con, "contacts", _contact_rows(0, "true"), plan.days)
     where = f"updates and upd_day between {days.start} and {days.stop - 1}"
     return n + buffers.insert(con, "contacts", _contact_rows(1, where), plan.days)

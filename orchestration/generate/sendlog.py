@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.generate import buffers
+from orchestration.generate import buffers, incident
 from orchestration.generate import scale as sc
 from orchestration.generate.plan import DAY, Plan
 from orchestration.generate.sqlkit import load_table
@@ -44,10 +44,19 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, days: range) -> int:
         from b
     ), o as (
         select c.*, ru('dead', c.c, 0) < {sc.DEAD_CONTACT_RATE} as dead,
-            case when is_mms then 'mm7' else pm.provider end as provider
+            case when is_mms then 'mm7'
+                when c.ai = {incident.ROUTED_ACCOUNT} and cc.carrier = '{incident.CARRIER}'
+                    then '{incident.PROVIDER}'
+                else pm.provider end as provider,
+            cc.carrier, (sent_s - {plan.epoch0}) // {DAY} as sent_day
         from c join provider_mix pm on pm.ai = c.ai and pm.bucket = ri('prov', g, 0, 100)
+        left join contact_carriers cc on cc.c = c.c
+    ), f0 as (
+        select o.*, {_outcome_sql()} as outcome0 from o
     ), f as (
-        select o.*, {_outcome_sql()} as outcome from o
+        select f0.*, case when outcome0 = 'delivered' and {incident.is_incident_sql(plan.days)}
+            then 'filtered' else outcome0 end as outcome
+        from f0
     ), t as (
         select f.*,
             case outcome
@@ -55,6 +64,7 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, days: range) -> int:
                     when ru('tail', g, 0) < 0.05 then ri('tail', g, 1, 6 * 3600) else 0 end
                 when 'soft' then sent_s + {DAY} + ri('fs', g, 0, 2 * {DAY})
                 when 'hard' then sent_s + 8 + ri('fs', g, 0, 60)
+                when 'filtered' then sent_s + 5 + ri('fs', g, 0, 40)
                 when 'dead' then sent_s + 8 + ri('fs', g, 0, 60)
                 when 'not_sent' then sent_s + 1 + ri('fs', g, 0, 5)
                 when 'deleted' then sent_s + 3600 + ri('fs', g, 0, 20 * 3600)

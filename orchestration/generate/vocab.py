@@ -24,6 +24,8 @@ RECEIPT_VOCAB: dict[str, dict[str, list[Choice]]] = {
         "not_sent": [("failed", "21610", 85), ("canceled", None, 15)],
         "deleted": [("undelivered", "30004", 100)],
         "unknown": [("receiving", None, 50), ("partially_delivered", None, 50)],
+        # the deliverability incident (generate/incident.py): carrier filtering
+        "filtered": [("undelivered", "30007", 100)],
     },
     "vonage": {
         "int1": [("accepted", None, 100)],

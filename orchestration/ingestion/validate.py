@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.ingestion.entities import EntitySpec
-from orchestration.ingestion.phones import DEFAULT_REGION, destination, to_e164
+from orchestration.ingestion.phones import DEFAULT_REGION, normalise
 from orchestration.ingestion.readers import FILE_ROWS
 from orchestration.ingestion.smpp import smpp_date_sql
 
@@ -170,13 +170,12 @@ def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str]) -
         for name in phone_columns
     )
     pairs = con.execute(f"select distinct raw_phone, region from ({union})").fetchall()
-    e164 = [to_e164(p, r) for p, r in pairs]
-    facts = [destination(number) for number in e164]
+    numbers = [normalise(p, r) for p, r in pairs]
     staged = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
         "raw_phone": pa.array([p for p, _ in pairs], pa.string()),
         "region": pa.array([r for _, r in pairs], pa.string()),
-        "e164": pa.array(e164, pa.string()),
-        "country_code": pa.array([country for country, _ in facts], pa.string()),
-        "carrier": pa.array([carrier for _, carrier in facts], pa.string()),
+        "e164": pa.array([n.e164 if n else None for n in numbers], pa.string()),
+        "country_code": pa.array([n.country if n else None for n in numbers], pa.string()),
+        "carrier": pa.array([n.carrier if n else None for n in numbers], pa.string()),
     })
     con.execute("create or replace temp table phone_map as select * from staged")

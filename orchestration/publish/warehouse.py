@@ -5,8 +5,11 @@ open read-only. Every run builds in a working database next to it
 (`FILE.work`), and only after the load, the dbt build and its tests succeeded
 is the working database checkpointed, copied next to FILE and renamed over it.
 On Linux a rename never disturbs a reader: connections already open keep the
-previous file (a consistent state) until they close, new connections see the new
-one, and nobody ever sees a half-built warehouse. A failed run publishes nothing.
+previous file (a consistent state) until they close; a connection opened by another
+process afterwards sees the new one (within one process DuckDB reuses the open
+instance of a path, so a new connection there sees the old file until every older
+connection to it has closed). Nobody ever sees a half-built warehouse, and a failed
+run publishes nothing.
 """
 
 from __future__ import annotations
@@ -97,13 +100,13 @@ def _copy_atomically(source: Path, target: Path) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o600)  # phone numbers live in raw: owner only
         os.replace(tmp_name, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

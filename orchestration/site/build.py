@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlparse
 import duckdb
 
 from orchestration.site import queries, render
-from orchestration.site.layout import PAGE_ROWS, account_page, campaign_page, tab_page
+from orchestration.site.layout import PAGE_ROWS, account_page, campaign_page, deliverability_page, tab_page
 
 STATIC = Path(__file__).parent / "static"
 MEDIA_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
@@ -299,7 +299,12 @@ def _render_into(warehouse: Path, root: Path, old_site: Path, full: bool) -> tup
         for owner, pages in plan.reuse.items():
             for page in pages:
                 writer.reuse(old_site, page, owner)
-        writer.write("index.html", render.index(list(campaigns.values()), accounts, built_at))
+        deliverability = queries.deliverability(con) if queries.has_deliverability(con) else None
+        alerts = None if deliverability is None else {i: len(d.alerts) for i, d in deliverability.items()}
+        writer.write("index.html", render.index(list(campaigns.values()), accounts, built_at, alerts))
+        for a in accounts if deliverability is not None else []:  # always rendered: one small page per account
+            writer.write(deliverability_page(a.account_id),
+                         render.deliverability_page(a, deliverability.get(a.account_id)))
         _write_tabs(con, {i: c for i, c in campaigns.items() if f"campaign:{i}" not in plan.reuse}, media, writer,
                     has_clicks_mart, everything=not plan.reuse)
         _write_suppressions(con, [a for a in accounts if f"account:{a.account_id}" not in plan.reuse], writer,

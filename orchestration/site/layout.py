@@ -47,3 +47,8 @@ def rel(from_page: str, to_path: str) -> str:
     """Relative link from one page to another path, both relative to the site root."""
     depth = from_page.split("#", 1)[0].count("/")
     return "../" * depth + to_path
+
+
+def deliverability_page(account_id: str) -> str:
+    """An account's deliverability page (issue 18); outside accounts/<id>/, whose files are its suppression pages."""
+    return f"deliverability/{slug(account_id)}.html"

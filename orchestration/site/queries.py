@@ -260,3 +260,90 @@ def campaign_row_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def account_row_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """account_id -> digest of its suppression-list rows."""
     return dict(con.execute(ACCOUNT_ROWS_DIGEST_SQL).fetchall())
+
+
+# ---------------------------------------------------------------- deliverability (issue 18)
+
+DELIVERABILITY_DAYS = 14  # daily rows shown per account: its latest days with traffic
+TOP_ERROR_CODES = 6  # error codes with their own colour in the chart; the others are "other"
+
+DELIVERABILITY_TOTALS_SQL = """
+select account_id, {keys},
+    sum(messages_sent) as messages_sent, sum(delivered) as delivered, sum(pending) as pending,
+    sum(soft_bounced) as soft_bounced, sum(hard_bounced) as hard_bounced, sum(deleted) as deleted,
+    sum(delivered) / sum(messages_sent) as delivery_rate
+from marts.fct_deliverability_daily
+group by all
+order by account_id, messages_sent desc, {keys}
+"""
+
+DELIVERABILITY_DAILY_SQL = """
+select *
+from marts.fct_deliverability_daily
+qualify dense_rank() over (partition by account_id order by sent_date desc) <= ?
+order by account_id, sent_date desc, messages_sent desc, provider, country_code, carrier
+"""
+
+DELIVERY_ERRORS_SQL = """
+select account_id, provider, error_code, delivery_status, sum(messages) as messages,
+    min(sent_date) as first_date, max(sent_date) as last_date
+from marts.fct_delivery_errors
+group by all
+order by account_id, messages desc, provider, error_code, delivery_status
+"""
+
+DELIVERY_ERRORS_BY_DAY_SQL = """
+select account_id, sent_date, error_code, sum(messages) as messages
+from marts.fct_delivery_errors
+group by all
+order by account_id, sent_date, error_code
+"""
+
+ALERTS_SQL = """
+select *
+from audit.deliverability_alerts
+order by account_id, sent_date desc, drop_points desc, provider, country_code, carrier
+"""
+
+
+@dataclass
+class Deliverability:
+    """What an account's deliverability page shows (rows as dicts of the marts' columns)."""
+
+    account_id: str
+    by_carrier: list[dict] = field(default_factory=list)  # per country and carrier, whole period
+    by_provider: list[dict] = field(default_factory=list)  # per provider, whole period
+    daily: list[dict] = field(default_factory=list)  # fct_deliverability_daily, latest days first
+    errors: list[dict] = field(default_factory=list)  # per provider, error code, status: messages
+    errors_by_day: list[dict] = field(default_factory=list)  # per send day and error code: messages
+    alerts: list[dict] = field(default_factory=list)  # audit.deliverability_alerts, latest first
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def has_deliverability(con: duckdb.DuckDBPyConnection) -> bool:
+    return (has_table(con, "marts", "fct_deliverability_daily") and has_table(con, "marts", "fct_delivery_errors")
+            and has_table(con, "audit", "deliverability_alerts"))
+
+
+def deliverability(con: duckdb.DuckDBPyConnection) -> dict[str, Deliverability]:
+    """account_id -> its deliverability figures (marts.fct_deliverability_daily, marts.fct_delivery_errors,
+    audit.deliverability_alerts); call only when has_deliverability()."""
+    result: dict[str, Deliverability] = {}
+
+    def add(attribute: str, rows: list[dict]) -> None:
+        for row in rows:
+            entry = result.setdefault(row["account_id"], Deliverability(row["account_id"]))
+            getattr(entry, attribute).append(row)
+
+    add("by_carrier", _dicts(con, DELIVERABILITY_TOTALS_SQL.format(keys="country_code, carrier")))
+    add("by_provider", _dicts(con, DELIVERABILITY_TOTALS_SQL.format(keys="provider")))
+    add("daily", _dicts(con, DELIVERABILITY_DAILY_SQL, [DELIVERABILITY_DAYS]))
+    add("errors", _dicts(con, DELIVERY_ERRORS_SQL))
+    add("errors_by_day", _dicts(con, DELIVERY_ERRORS_BY_DAY_SQL))
+    add("alerts", _dicts(con, ALERTS_SQL))
+    return result

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from orchestration.site import charts, fmt
+from datetime import timedelta
+
+from orchestration.site import charts, fmt, layout
 from orchestration.site.fmt import DASH, esc
 from orchestration.site.layout import PAGE_ROWS, TABS, account_page, campaign_page, pages_for, rel, tab_page
-from orchestration.site.queries import Account, Campaign
+from orchestration.site.queries import DELIVERABILITY_DAYS, TOP_ERROR_CODES, Account, Campaign, Deliverability
 
 # Only files of the site itself: no request can leave the machine (see DECISIONS.md).
 CSP = ("default-src 'none'; script-src 'self' file:; style-src 'self' file:; "
@@ -110,7 +112,20 @@ def _totals(rows: list[Campaign]) -> dict[str, str]:
     return out
 
 
-def index(campaigns: list[Campaign], accounts: list[Account], built_at: str) -> str:
+def _deliverability_cell(a: Account, alerts: dict[str, int] | None) -> str:
+    """The accounts table's link to the account's deliverability page, with its alert count (issue 18)."""
+    if alerts is None:
+        return ""
+    count = alerts.get(a.account_id, 0)
+    note = (f' <span class="alert-count">{fmt.integer(count)} alert{"s" if count != 1 else ""}</span>' if count
+            else "")
+    return (f'<td data-col="deliverability"><a href="{esc(layout.deliverability_page(a.account_id))}">'
+            f"Deliverability</a>{note}</td>")
+
+
+def index(campaigns: list[Campaign], accounts: list[Account], built_at: str,
+          alerts: dict[str, int] | None = None) -> str:
+    """alerts: deliverability alerts per account, None when the warehouse has no deliverability marts."""
     path = "index.html"
     head = "".join(
         f'<th data-col="{column}" data-kind="{kind}" aria-sort="none"'
@@ -137,7 +152,7 @@ def index(campaigns: list[Campaign], accounts: list[Account], built_at: str) -> 
         f'<div class="sub">{esc(a.account_id)}</div></td><td class="num">{fmt.integer(a.campaigns)}</td>'
         f'<td class="num">{fmt.integer(a.hard_bounced_contacts)}</td>'
         f'<td class="num">{fmt.integer(a.suppressed_contacts)}</td>'
-        f'<td>{"yes" if a.has_attribution else "no"}</td></tr>'
+        f'<td>{"yes" if a.has_attribution else "no"}</td>{_deliverability_cell(a, alerts)}</tr>'
         for a in accounts)
     html = f"""
 <h1>SMS/MMS campaigns</h1>
@@ -158,7 +173,8 @@ currency. Rates in the totals row are recomputed from the summed counts.</p>
 <h2>Accounts and suppression lists</h2>
 <table class="report" id="accounts"><thead><tr><th>Account</th><th class="num">Campaigns</th>
 <th class="num">Contacts with hard bounces</th><th class="num">Suppressed contacts</th>
-<th>Revenue attribution</th></tr></thead><tbody>{account_rows}</tbody></table>
+<th>Revenue attribution</th>{"" if alerts is None else "<th>Deliverability</th>"}</tr></thead>
+<tbody>{account_rows}</tbody></table>
 """
     return page(path, "Campaigns", html, built_at, "index")
 
@@ -369,3 +385,122 @@ def suppression_page(a: Account, page_no: int, rows: list[tuple]) -> str:
             + pager(path, a.suppressed_contacts, page_no, lambda p: account_page(a.account_id, p))
             + table)
     return page(path, f"Suppression list: {name}", body, None, "suppressions")
+
+
+# ---------------------------------------------------------------- deliverability (issue 18)
+
+CARRIER_NOTE = ("Destination country and carrier come from the contact's number with libphonenumber's offline "
+                "data: the carrier is the number range's original network, not the one a number may have been "
+                "ported to.")
+
+
+def _seconds(value) -> str:
+    return DASH if value is None else f"{float(value):,.1f}"
+
+
+def _status_counts(r: dict) -> str:
+    return "".join(f'<td class="num" data-col="{key}">{fmt.integer(r[key])}</td>'
+                   for key in ("messages_sent", "delivered", "pending", "soft_bounced", "hard_bounced", "deleted"))
+
+
+def _rate_cell(column: str, value) -> str:
+    raw = "" if value is None else repr(float(value))
+    return f'<td class="num" data-col="{column}" data-v="{raw}">{fmt.rate(value)}</td>'
+
+
+def _error_chart(d: Deliverability) -> str:
+    if not d.errors_by_day:
+        return '<p class="empty">No failed messages.</p>'
+    first, last = d.errors_by_day[0]["sent_date"], max(r["sent_date"] for r in d.errors_by_day)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    totals: dict[str, int] = {}
+    for r in d.errors_by_day:
+        totals[r["error_code"]] = totals.get(r["error_code"], 0) + int(r["messages"])
+    top = [code for code, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_ERROR_CODES]]
+    index = {day: i for i, day in enumerate(days)}
+    counts = {code: [0] * len(days) for code in [*top, "other"]}
+    for r in d.errors_by_day:
+        counts[r["error_code"] if r["error_code"] in top else "other"][index[r["sent_date"]]] += int(r["messages"])
+    series = [(f"e-{i}", code, counts[code]) for i, code in enumerate(top)]
+    if any(counts["other"]):
+        series.append(("e-other", "other", counts["other"]))
+    legend = "".join(f'<span class="key {css}"></span>{esc(name)} ' for css, name, _ in series)
+    return (f'<p class="legend">{legend}</p>'
+            + charts.by_day([day.isoformat() for day in days], series, "Failed messages by error code and send day"))
+
+
+def deliverability_page(a: Account, d: Deliverability | None) -> str:
+    """An account's deliverability page: alerts, rates by country and carrier and by provider, error codes over
+    time, and the daily rows. `d` is its queries.Deliverability (None: no message sent yet)."""
+    path = layout.deliverability_page(a.account_id)
+    name = _account_label(a.account_name, a.account_id)
+    head = (f'<p class="crumbs"><a href="{rel(path, "index.html")}">‹ All campaigns</a></p>'
+            f"<h1>Deliverability: {esc(name)}</h1>"
+            f'<p class="meta">{esc(a.account_id)} · messages that left (not "not sent"), by UTC send day. '
+            f"{esc(CARRIER_NOTE)}</p>")
+    if d is None:
+        return page(path, f"Deliverability: {name}", head + '<p class="empty">No messages sent yet.</p>', None,
+                    "deliverability")
+    alert_rows = "".join(
+        f'<tr class="alert" data-day="{r["sent_date"].isoformat()}" data-provider="{esc(r["provider"])}" '
+        f'data-country="{esc(r["country_code"])}" data-carrier="{esc(r["carrier"])}">'
+        f'<td>{r["sent_date"].isoformat()}</td><td>{esc(r["provider"])}</td><td>{esc(r["country_code"])}</td>'
+        f'<td>{esc(r["carrier"])}</td><td class="num" data-col="messages_sent">{fmt.integer(r["messages_sent"])}</td>'
+        f'<td class="num" data-col="delivered">{fmt.integer(r["delivered"])}</td>'
+        + _rate_cell("delivery_rate", r["delivery_rate"])
+        + _rate_cell("trailing_delivery_rate", r["trailing_delivery_rate"])
+        + f'<td class="num" data-col="drop_points">{float(r["drop_points"]):.1f}</td></tr>'
+        for r in d.alerts)
+    alerts = (
+        '<table class="report alerts" id="alerts"><thead><tr><th>Send day</th><th>Provider</th><th>Country</th>'
+        '<th>Carrier</th><th class="num">Sent</th><th class="num">Delivered</th><th class="num">Delivery rate</th>'
+        '<th class="num">Trailing 7-day rate</th><th class="num">Drop (points)</th></tr></thead>'
+        f"<tbody>{alert_rows}</tbody></table>" if d.alerts else '<p class="empty" id="no-alerts">No alerts.</p>')
+    counts_head = ('<th class="num">Sent</th><th class="num">Delivered</th><th class="num">Pending</th>'
+                   '<th class="num">Soft bounced</th><th class="num">Hard bounced</th><th class="num">Deleted</th>'
+                   '<th class="num">Delivery rate</th>')
+    carrier_rows = "".join(
+        f'<tr data-country="{esc(r["country_code"])}" data-carrier="{esc(r["carrier"])}">'
+        f'<td>{esc(r["country_code"])}</td><td>{esc(r["carrier"])}</td>{_status_counts(r)}'
+        + _rate_cell("delivery_rate", r["delivery_rate"]) + "</tr>"
+        for r in d.by_carrier)
+    provider_rows = "".join(
+        f'<tr data-provider="{esc(r["provider"])}"><td>{esc(r["provider"])}</td>{_status_counts(r)}'
+        + _rate_cell("delivery_rate", r["delivery_rate"]) + "</tr>"
+        for r in d.by_provider)
+    error_rows = "".join(
+        f'<tr data-provider="{esc(r["provider"])}" data-code="{esc(r["error_code"])}" '
+        f'data-status="{esc(r["delivery_status"])}"><td>{esc(r["provider"])}</td><td>{esc(r["error_code"])}</td>'
+        f'<td>{esc(r["delivery_status"])}</td><td class="num" data-col="messages">{fmt.integer(r["messages"])}</td>'
+        f'<td>{r["first_date"].isoformat()}</td><td>{r["last_date"].isoformat()}</td></tr>'
+        for r in d.errors)
+    daily_rows = "".join(
+        f'<tr data-day="{r["sent_date"].isoformat()}" data-provider="{esc(r["provider"])}" '
+        f'data-country="{esc(r["country_code"])}" data-carrier="{esc(r["carrier"])}">'
+        f'<td>{r["sent_date"].isoformat()}</td><td>{esc(r["provider"])}</td><td>{esc(r["country_code"])}</td>'
+        f'<td>{esc(r["carrier"])}</td>{_status_counts(r)}' + _rate_cell("delivery_rate", r["delivery_rate"])
+        + f'<td class="num" data-col="median_delivery_seconds">{_seconds(r["median_delivery_seconds"])}</td>'
+        f'<td class="num" data-col="p95_delivery_seconds">{_seconds(r["p95_delivery_seconds"])}</td></tr>'
+        for r in d.daily)
+    body = (
+        head
+        + f'<h2>Alerts <span class="count">{fmt.integer(len(d.alerts))}</span></h2>'
+        + '<p class="note">A day on which the delivery rate of a provider, country and carrier fell at least '
+          "alert_drop_points (default 15) points below its rate over the 7 days before, with at least "
+          "alert_min_messages (default 100) messages that day.</p>"
+        + alerts
+        + '<h2>By country and carrier</h2><div class="scroll"><table class="report" id="by-carrier"><thead><tr>'
+          f"<th>Country</th><th>Carrier</th>{counts_head}</tr></thead><tbody>{carrier_rows}</tbody></table></div>"
+        + '<h2>By provider</h2><div class="scroll"><table class="report" id="by-provider"><thead><tr>'
+          f"<th>Provider</th>{counts_head}</tr></thead><tbody>{provider_rows}</tbody></table></div>"
+        + '<h2>Error codes over time</h2><section class="charts"><figure><figcaption>Failed messages by error '
+          f"code and send day</figcaption>{_error_chart(d)}</figure></section>"
+        + '<div class="scroll"><table class="report" id="errors"><thead><tr><th>Provider</th><th>Error code</th>'
+          '<th>Status</th><th class="num">Messages</th><th>First send day</th><th>Last send day</th></tr></thead>'
+          f"<tbody>{error_rows}</tbody></table></div>"
+        + f"<h2>Daily (latest {DELIVERABILITY_DAYS} send days)</h2>"
+          '<div class="scroll"><table class="report" id="daily"><thead><tr><th>Send day</th><th>Provider</th>'
+          f'<th>Country</th><th>Carrier</th>{counts_head}<th class="num">Median to delivered (s)</th>'
+          f'<th class="num">p95 to delivered (s)</th></tr></thead><tbody>{daily_rows}</tbody></table></div>'
+    )
+    return page(path, f"Deliverability: {name}", body, None, "deliverability")

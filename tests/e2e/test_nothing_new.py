@@ -10,9 +10,11 @@ from orchestration.publish.build_state import is_up_to_date
 from tests.e2e.conftest import run_mmsreport
 
 
-def _copy_warehouse(source, target_dir):
+def _copy_warehouse(source, target_dir, readers_copy: bool = True):
     for suffix in ("", ".work"):
         shutil.copy2(source.with_name(source.name + suffix), target_dir / f"warehouse.duckdb{suffix}")
+    if readers_copy:
+        shutil.copy2(source.with_name(f"{source.stem}_bi.duckdb"), target_dir / "warehouse_bi.duckdb")
     return target_dir / "warehouse.duckdb"
 
 
@@ -26,6 +28,18 @@ def test_nothing_new_skips_the_build_and_leaves_the_published_file_alone(build, 
     assert "skipped: nothing new, the published warehouse is up to date" in result.stderr
     assert "Blocking asset check" not in result.stderr  # Dagster's notes go to the run log
     assert warehouse.stat().st_mtime_ns == published_before
+
+
+def test_a_missing_readers_copy_is_rebuilt_even_with_nothing_new(build, landing, tmp_path):
+    """Issue 16: a warehouse published before the readers' copy existed (or whose copy was deleted) gets one."""
+    warehouse = _copy_warehouse(build(), tmp_path, readers_copy=False)
+
+    result = run_mmsreport("run", "--landing", str(landing), "--warehouse", str(warehouse), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped" not in result.stderr
+    assert "readers' copy:" in result.stderr
+    assert (tmp_path / "warehouse_bi.duckdb").exists()
 
 
 def test_other_variables_rebuild_even_with_nothing_new(build, landing, tmp_path):

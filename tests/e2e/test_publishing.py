@@ -1,4 +1,4 @@
-"""Issue 6: BI readers during a run, atomic publishing, a failed run, two runs at once."""
+"""Issue 6: BI readers during a run, atomic publishing, a failed run, two runs at once (issue 16: the readers' copy)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,8 @@ def test_a_failing_build_leaves_the_published_warehouse_as_it_was(two_drops):
 
     root, partial, warehouse = two_drops
     before = warehouse.read_bytes()
+    readers_copy = warehouse.with_name(f"{warehouse.stem}_bi.duckdb")
+    readers_copy_before = readers_copy.read_bytes()
     working = warehouse.with_name(warehouse.name + ".work")
     # Simulate a bad value that slipped past the loader: a campaign of an unknown type.
     with duckdb.connect(str(working)) as con:
@@ -78,6 +80,7 @@ def test_a_failing_build_leaves_the_published_warehouse_as_it_was(two_drops):
         assert result.returncode == 1
         assert "accepted_values" in result.stderr
         assert warehouse.read_bytes() == before
+        assert readers_copy.read_bytes() == readers_copy_before  # the BI copy is not replaced either
     finally:
         with duckdb.connect(str(working)) as con:
             con.execute("delete from raw.campaigns where campaign_id = 'cmp_bad'")
