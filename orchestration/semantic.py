@@ -5,8 +5,9 @@ dbt profile. The profile's `readers` target attaches the readers' copy read-only
 name `warehouse`, so a query never takes the write lock a nightly run needs, and it sees the last
 published build (the copy is replaced by rename, never written in place).
 
-Money metrics are in each account's currency: when a query asks for one without a currency
-dimension, `campaign__currency` is added to its group-by, so no number adds two currencies.
+Money metrics: revenue is in each account's currency, cost in the currency it was billed or listed
+in. When a query asks for one without its currency dimension (`campaign__currency`,
+`message_cost__currency`), that dimension is added to its group-by, so no number adds two currencies.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from orchestration.paths import REPO_ROOT, dbt_source_files
 
 READERS_TARGET = "readers"
 READERS_CATALOG = "warehouse"
-# Metrics whose values are amounts of money, in the account's currency.
-MONEY_METRICS = frozenset({"direct_revenue", "assisted_revenue"})
-CURRENCY_DIMENSION = "campaign__currency"
+# Metrics whose values are amounts of money, and the dimension naming their currency:
+# revenue is in the account's currency, cost in the currency it was billed or listed in.
+CURRENCY_OF_MONEY_METRICS = {
+    "direct_revenue": "campaign__currency",
+    "assisted_revenue": "campaign__currency",
+    "cost": "message_cost__currency",
+}
 
 
 def _executable(name: str) -> str:
@@ -71,12 +76,9 @@ def ensure_semantic_manifest(bi_file: Path) -> Path:
 
 
 def with_currency(metrics: list[str], group_by: list[str]) -> list[str]:
-    """The group-by, with the currency dimension added when a money metric is asked for without it."""
-    if not MONEY_METRICS.intersection(metrics):
-        return group_by
-    if any(item.split("__")[-1] == "currency" for item in group_by):
-        return group_by
-    return [*group_by, CURRENCY_DIMENSION]
+    """The group-by, with the currency dimension of each money metric asked for added when missing."""
+    wanted = dict.fromkeys(CURRENCY_OF_MONEY_METRICS[m] for m in metrics if m in CURRENCY_OF_MONEY_METRICS)
+    return [*group_by, *(dimension for dimension in wanted if dimension not in group_by)]
 
 
 def mf_query_args(metrics: list[str], group_by: list[str], where: list[str] | None = None,

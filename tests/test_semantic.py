@@ -8,6 +8,12 @@ def test_money_metrics_get_the_currency_dimension():
     assert with_currency(["assisted_revenue", "messages_sent"], []) == ["campaign__currency"]
 
 
+def test_cost_is_grouped_by_its_own_currency_not_the_accounts():
+    assert with_currency(["cost"], ["campaign"]) == ["campaign", "message_cost__currency"]
+    assert with_currency(["cost", "direct_revenue"], ["campaign__currency"]) == [
+        "campaign__currency", "message_cost__currency"]
+
+
 def test_a_currency_already_grouped_by_or_no_money_metric_changes_nothing():
     assert with_currency(["direct_revenue"], ["campaign", "campaign__currency"]) == ["campaign", "campaign__currency"]
     assert with_currency(["messages_sent", "delivery_rate"], ["account"]) == ["account"]

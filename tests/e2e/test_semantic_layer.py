@@ -100,6 +100,16 @@ def test_money_is_grouped_by_currency_and_never_summed_across_currencies(built, 
         assert Decimal(row["assisted_revenue"]) == want["assisted_revenue"]
 
 
+def test_cost_by_campaign_equals_the_campaign_costs_in_each_currency(built, e2e_root):
+    warehouse, bi_file = built
+    rows = _metrics(e2e_root, bi_file, "--metrics", "cost", "--group-by", "campaign")
+    assert rows and all(row["message_cost__currency"] for row in rows)  # added by mmsreport metrics
+    got = {(r["campaign"], r["message_cost__currency"]): Decimal(r["cost"]) for r in rows if Decimal(r["cost"])}
+    expected = {(r["campaign_id"], r["currency"]): r["cost"] for r in query(
+        warehouse, "select campaign_id, currency, cost from marts.fct_campaign_costs where cost <> 0")}
+    assert expected and got == expected
+
+
 def test_send_time_grains_add_up_to_the_total(built, e2e_root):
     warehouse, bi_file = built
     total = query(warehouse, "select sum(messages_sent) as n from marts.fct_campaign_overview")[0]["n"]
