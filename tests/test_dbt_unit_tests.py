@@ -11,10 +11,13 @@ import re
 import subprocess
 
 import duckdb
+import pytest
 
 from orchestration.defs.dbt_project import dbt_executable
 from orchestration.ingestion.raw_schema import ensure_raw_schema
 from orchestration.paths import REPO_ROOT
+
+pytestmark = pytest.mark.slow  # runs every dbt unit test with the real dbt (the fast lane is -m 'not slow')
 
 
 def _dbt(*args: str, env: dict, target) -> subprocess.CompletedProcess:

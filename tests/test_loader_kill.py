@@ -20,6 +20,8 @@ from ingestion_helpers import csv_text, landing_path, load_log, query, rejected_
 
 from orchestration.ingestion.loader import connect, load_entity
 
+pytestmark = pytest.mark.slow  # kills real loader processes (the fast lane is -m 'not slow')
+
 FILES = 10
 ROWS_PER_FILE = 20_000  # ~0.15 s per file: the whole load takes 1-2 s
 HEADER = ["message_id", "campaign_id", "contact_id", "sent_at", "body", "segments"]

@@ -22,6 +22,8 @@ from tests.reference.attribution import attribute, contact_for, credit_unsubscri
 from tests.reference.delivery import build as reference_build
 from tests.reference.landing import latest_versions, read_landing
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 MESSAGES, DAYS = 50_000, 12
 
 ATTRIBUTION_COLUMNS = ["order_id", "account_id", "contact_id", "campaign_id", "ordered_at", "revenue", "is_direct",

@@ -22,6 +22,8 @@ import pytest
 
 from tests.e2e.conftest import run_mmsreport
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 SEED, MESSAGES, DAYS = 11, 4000, 6
 
 

@@ -128,10 +128,16 @@ def build(landing: Landing, **status_options) -> dict:
     per_contact = defaultdict(list)
     for m in fct_messages.values():
         per_contact[(m["campaign_id"], m["contact_id"])].append(m)
-    contact_status = {}
+    contact_status, contact_status_detail = {}, {}
     for key, items in per_contact.items():
         sent = [m["delivery_status"] for m in items if m["delivery_status"] != NOT_SENT]
         contact_status[key] = min(sent, key=CONTACT_PRECEDENCE.index) if sent else NOT_SENT
+        # The deciding message: of those with the contact's status, the latest status_at (untimed last),
+        # then the greater error code (none last), then the greater message_id.
+        deciding = max((m for m in items if m["delivery_status"] == contact_status[key]),
+                       key=lambda m: (m["status_at"] is not None, m["status_at"] or datetime.min,
+                                      m["error_code"] is not None, m["error_code"] or "", m["message_id"]))
+        contact_status_detail[key] = (deciding["status_at"], deciding["error_code"])
 
     overview = {}
     for campaign_id, campaign in campaigns.items():
@@ -159,4 +165,5 @@ def build(landing: Landing, **status_options) -> dict:
             "currency": (account.get("currency") or "GBP").upper(),
         }
     return {"campaigns": campaigns, "accounts": accounts, "messages": fct_messages,
-            "contact_status": contact_status, "overview": overview, "clicks": clicks}
+            "contact_status": contact_status, "contact_status_detail": contact_status_detail, "overview": overview,
+            "clicks": clicks}

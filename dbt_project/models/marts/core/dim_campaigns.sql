@@ -20,7 +20,7 @@ final as (
         campaigns.media_url,
         campaigns.created_at,
         campaigns.updated_at,
-        coalesce(accounts.currency, 'GBP') as currency
+        coalesce(accounts.currency, {{ account_default('currency') }}) as currency
     from campaigns
     left join accounts
         on campaigns.account_id = accounts.account_id

@@ -44,7 +44,7 @@ decided as (
         contact_accounts.*,
         (
             contact_accounts.threshold_reached_at is not null
-            and coalesce(accounts.hard_bounce_suppression, true)
+            and coalesce(accounts.hard_bounce_suppression, {{ account_default('hard_bounce_suppression') }})
         ) as is_suppressed
     from contact_accounts
     left join accounts
