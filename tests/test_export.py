@@ -1,4 +1,4 @@
-"""The suppression export (SPEC §8, §10): content, owner-only file, atomic replacement, Dagster asset."""
+"""The suppression export (docs/RULES.md, Suppression): content, owner-only file, atomic replacement, Dagster asset."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A load killed mid-run (SIGKILL) leaves no partial file, and the next run completes it (SPEC §4).
+"""A load killed mid-run (SIGKILL) leaves no partial file, and the next run completes it (docs/RULES.md, Loading
+guarantees).
 
 The loading runs in a child process that prints a line after each file (the `progress`
 callback of load_entity). The DuckDB file is locked by its writer, so the parent does not

@@ -1,4 +1,4 @@
-{#- Click-based revenue attribution (SPEC §7). -#}
+{#- Click-based revenue attribution (docs/RULES.md, Revenue attribution). -#}
 
 {#- The variable attribution_model, validated: 'last_click' (default) or
     'first_click', any case; anything else is a compilation error. -#}

@@ -1,4 +1,4 @@
-{#- PII helpers: no raw phone number leaves staging (SPEC §9). -#}
+{#- PII helpers: no raw phone number leaves staging (docs/RULES.md, Warehouse layout). -#}
 
 {#- Lower-case hex SHA-256 of a text expression. -#}
 {% macro sha256_hex(expression) -%}

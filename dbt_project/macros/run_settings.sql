@@ -38,7 +38,7 @@
 {%- endmacro %}
 
 {#- An account's attribution window in hours: its own value, else the variable
-    attribution_window_hours (SPEC §7). Staging keeps the account's value as
+    attribution_window_hours (docs/RULES.md, Revenue attribution). Staging keeps the account's value as
     given (null = not set); use this where the window is applied. -#}
 {% macro attribution_window_hours(account_value='attribution_window_hours') -%}
     coalesce({{ account_value }}, {{ var('attribution_window_hours', 120) | int }})

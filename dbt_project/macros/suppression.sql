@@ -1,4 +1,4 @@
-{#- Hard-bounce suppression (SPEC §8): its variables, validated in one place,
+{#- Hard-bounce suppression (docs/RULES.md, Suppression): its variables, validated in one place,
     and the running count its streaks are built from. -#}
 
 {#- The variable hard_bounce_threshold as a whole number >= 1 (default 3);

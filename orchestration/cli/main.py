@@ -1,4 +1,4 @@
-"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10), site (issue 9)."""
+"""`mmsreport`: run, generate, demo, report, export-suppressions, site (docs/RULES.md, Commands and variables)."""
 
 from __future__ import annotations
 

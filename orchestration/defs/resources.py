@@ -11,7 +11,7 @@ from orchestration.site.build import default_site_dir
 
 
 class WarehouseResource(ConfigurableResource):
-    """Landing folder, published warehouse file and dbt variables (SPEC §10).
+    """Landing folder, published warehouse file and dbt variables (docs/RULES.md, Commands and variables).
 
     Assets write to the working database beside the published file; the publish
     asset copies it into place once everything is built and tested.

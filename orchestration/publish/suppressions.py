@@ -28,7 +28,7 @@ EXPORT_COLUMNS = ["contact_id", "account_id", "phone_number", "suppressed_at", "
 
 progress_log = logging.getLogger("mmsreport.progress")
 
-# The current version of each contact, as stg_raw__contacts picks it (SPEC §3, macro
+# The current version of each contact, as stg_raw__contacts picks it (docs/RULES.md, Versions and repeats, macro
 # latest_version_first): only the staging view hashes the number, so it is re-derived here.
 _QUERY = """
 with current_contacts as (

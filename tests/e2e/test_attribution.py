@@ -3,7 +3,8 @@ audit.currency_mismatches vs the reference (tests/reference/attribution.py), und
 and two window sizes.
 
 The session's shared landing (3,000 messages) has about a dozen orders and no assisted one, so this module
-generates its own, larger landing (same seed) in which every rule of SPEC §7 shows up; the shared landing
+generates its own, larger landing (same seed) in which every rule of docs/RULES.md, Revenue attribution
+shows up; the shared landing
 is still compared under the default variables (its warehouse is built once for the whole session).
 """
 

@@ -1,4 +1,5 @@
-"""SPEC §5-§6: delivery status per message and per contact, segments, the campaign overview."""
+"""Delivery status per message and per contact, segments, the campaign overview (docs/RULES.md, Delivery status,
+Segments, Campaign overview)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tests.reference.landing import Landing, first_occurrences, latest_versions
 PENDING, DELIVERED, SOFT, HARD, DELETED, NOT_SENT = (
     "pending", "delivered", "soft_bounce", "hard_bounce", "deleted", "not_sent")
 
-# SPEC §5 table: (provider, lower-case status) -> (canonical, final); error-code rules below.
+# docs/RULES.md, Delivery status table: (provider, lower-case status) -> (canonical, final); error-code rules below.
 STATUS_TABLE = {
     **{("generic", s): (s, s != PENDING) for s in (PENDING, DELIVERED, SOFT, HARD, DELETED, NOT_SENT)},
     ("smpp", "delivrd"): (DELIVERED, True), **{("smpp", s): (PENDING, False) for s in (

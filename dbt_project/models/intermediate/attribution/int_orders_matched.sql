@@ -4,7 +4,7 @@
     ordered_at]. An order names its contact by contact_id, or by phone number:
     the contact of that number in the order's account (the smallest contact_id
     when several share it). An account not loaded yet has the defaults of
-    SPEC §3 (GBP, the variable attribution_window_hours). -#}
+    docs/RULES.md, Accounts (GBP, the variable attribution_window_hours). -#}
 
 with
 

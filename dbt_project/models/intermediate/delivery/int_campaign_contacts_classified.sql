@@ -1,5 +1,5 @@
 {#- One row per campaign and contact with at least one message in it: the
-    contact's delivery status in the campaign (SPEC §5): over the messages
+    contact's delivery status in the campaign (docs/RULES.md, Delivery status): over the messages
     that are not not_sent, the best of delivered > pending > soft_bounce >
     hard_bounce > deleted; not_sent when all messages are not_sent.
 

@@ -8,7 +8,7 @@ accounts as (
     select * from {{ ref('stg_raw__accounts') }}
 ),
 
-{# An account not loaded yet gets the defaults of SPEC §3 (currency GBP). #}
+{# An account not loaded yet gets the defaults of docs/RULES.md, Accounts (currency GBP). #}
 final as (
     select
         campaigns.campaign_id,
