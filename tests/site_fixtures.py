@@ -8,7 +8,10 @@ attribution), c_draft (no messages).
 
 from __future__ import annotations
 
+import atexit
 import base64
+import shutil
+import tempfile
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -125,10 +128,28 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ACCOUNTS)
 
 
+_TEMPLATE: list[Path] = []  # built once per process in a folder of its own, never handed out itself
+
+
 def make_warehouse(folder: Path) -> Path:
+    """folder/mini.duckdb and the local MMS image folder/hero.png: a copy of a template built once per process."""
+    if not _TEMPLATE:
+        template_dir = Path(tempfile.mkdtemp(prefix="site-fixture-"))
+        atexit.register(shutil.rmtree, template_dir, True)
+        (template_dir / "hero.png").write_bytes(PNG)
+        _build(template_dir / "mini.duckdb", template_dir / "hero.png")
+        _TEMPLATE.append(template_dir / "mini.duckdb")
     image = folder / "hero.png"
     image.write_bytes(PNG)
     path = folder / "mini.duckdb"
+    shutil.copyfile(_TEMPLATE[0], path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update marts.dim_campaigns set media_url = ? where media_url = ?",
+                    [str(image), str(_TEMPLATE[0].with_name("hero.png"))])
+    return path
+
+
+def _build(path: Path, image: Path) -> None:
     con = duckdb.connect(str(path))
     create_marts(con)
     n = 0
@@ -169,4 +190,3 @@ def make_warehouse(folder: Path) -> Path:
                            suppressed_at=sent)
     rebuild_derived(con)
     con.close()
-    return path
