@@ -35,10 +35,7 @@
 
 {#- 'touched' (default) or 'all': whether this data test is scoped. -#}
 {% macro test_scope_is_touched() -%}
-    {%- if var('test_scope', 'touched') not in ('touched', 'all') -%}
-        {{ exceptions.raise_compiler_error("test_scope must be touched or all, got " ~ var('test_scope')) }}
-    {%- endif -%}
-    {%- if flags.FULL_REFRESH or var('test_scope', 'touched') == 'all' or model.resource_type != 'test' -%}
+    {%- if flags.FULL_REFRESH or var('test_scope') == 'all' or model.resource_type != 'test' -%}
         {%- do return(false) -%}
     {%- endif -%}
     {#- A relationships test can fail on an untouched row when a parent row

@@ -17,9 +17,6 @@ import duckdb
 from orchestration.paths import dagster_home, log_dir
 from orchestration.publish.warehouse import working_path
 
-KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
-              "pending_expiry_hours", "run_at", "test_scope"}
-
 
 @dataclass
 class RunSummary:
@@ -35,41 +32,6 @@ class RunSummary:
     log_file: Path | None = None
     up_to_date: bool = False  # nothing new: dbt and publishing were skipped
     site_dir: Path | None = None
-
-
-_CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
-            "test_scope": ("touched", "all")}
-_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0}
-
-
-def _check_var(name: str, value) -> None:
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ValueError(f"{name} must be one of {', '.join(_CHOICES[name])}, got {value!r}")
-    if name in _NUMBERS and value is not None and (not isinstance(value, int) or value < _NUMBERS[name]):
-        raise ValueError(f"{name} must be a whole number of at least {_NUMBERS[name]}, got {value!r}")
-    if name in _NUMBERS and value is None and name != "pending_expiry_hours":
-        raise ValueError(f"{name} cannot be off")
-
-
-def parse_vars(pairs: list[str]) -> dict:
-    """`NAME=VALUE` pairs -> dbt vars; numbers become numbers, `null`/`off` become null."""
-    parsed = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--var expects NAME=VALUE, got {pair!r}")
-        name = name.strip()
-        if name not in KNOWN_VARS:
-            raise ValueError(f"unknown variable {name!r}; known: {', '.join(sorted(KNOWN_VARS))}")
-        value = value.strip()
-        if value.lower() in ("null", "none", "off", ""):
-            parsed[name] = None
-        elif value.lstrip("-").isdigit():
-            parsed[name] = int(value)
-        else:
-            parsed[name] = value
-        _check_var(name, parsed[name])
-    return parsed
 
 
 def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool = False) -> RunSummary:

@@ -8,6 +8,7 @@ from dagster import ConfigurableResource
 
 from orchestration.publish.warehouse import WarehouseLock, wait_for_other_writers, working_path
 from orchestration.site.build import default_site_dir
+from orchestration.variables import validated
 
 
 class WarehouseResource(ConfigurableResource):
@@ -24,7 +25,8 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def dbt_vars(self) -> dict:
-        return json.loads(self.dbt_vars_json)
+        """The configured dbt variables, checked (a bad value fails the asset before it writes anything)."""
+        return validated(json.loads(self.dbt_vars_json))
 
     @property
     def published(self) -> Path:
