@@ -13,10 +13,6 @@
     sha256(cast({{ expression }} as varchar))
 {%- endmacro %}
 
-{% macro postgres__sha256_hex(expression) -%}
-    encode(sha256(convert_to(cast({{ expression }} as text), 'UTF8')), 'hex')
-{%- endmacro %}
-
 {#- The join key for phone numbers across entities: SHA-256 hex of the E.164
     number (as normalised by the loader). Null in, null out. -#}
 {% macro phone_number_hash(phone_number) -%}

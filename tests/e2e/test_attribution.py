@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SEED, query, run_mmsreport
+from tests.e2e.conftest import SEED, query, run_mmsreport, warehouse_builder
 from tests.reference.attribution import attribute, contact_for, credit_unsubscribes
 from tests.reference.delivery import build as reference_build
 from tests.reference.landing import latest_versions, read_landing
@@ -61,23 +61,8 @@ def reference(attribution_landing) -> tuple:
 @pytest.fixture(scope="module")
 def build_attribution(e2e_root, attribution_landing):
     """build_attribution(**vars) -> warehouse built from this module's landing with those dbt vars."""
-    built: dict[tuple, Path] = {}
     root = e2e_root / "warehouses_attribution"
-
-    def _build(**dbt_vars) -> Path:
-        key = tuple(sorted(dbt_vars.items()))
-        if key not in built:
-            name = "_".join(f"{k}-{v}" for k, v in key) or "default"
-            warehouse = root / f"{name}.duckdb"
-            args = ["run", "--landing", str(attribution_landing), "--warehouse", str(warehouse)]
-            for k, v in key:
-                args += ["--var", f"{k}={v}"]
-            result = run_mmsreport(*args, cwd=e2e_root)
-            assert result.returncode == 0, result.stdout + result.stderr
-            built[key] = warehouse
-        return built[key]
-
-    yield _build
+    yield warehouse_builder(attribution_landing, root, e2e_root)
     shutil.rmtree(root, ignore_errors=True)
 
 

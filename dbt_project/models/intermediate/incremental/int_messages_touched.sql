@@ -14,23 +14,23 @@ loads as (
 ),
 
 messages as (
-    select * from {{ source('raw', 'messages') }}
+    select * from {{ ref('base_raw__messages') }}
 ),
 
 receipts as (
-    select * from {{ source('raw', 'receipts') }}
+    select * from {{ ref('base_raw__receipts') }}
 ),
 
 smpp_receipts as (
-    select * from {{ source('raw', 'smpp_receipts') }}
+    select * from {{ ref('base_raw__smpp_receipts') }}
 ),
 
 campaigns as (
-    select * from {{ source('raw', 'campaigns') }}
+    select * from {{ ref('base_raw__campaigns') }}
 ),
 
 clicks as (
-    select * from {{ source('raw', 'clicks') }}
+    select * from {{ ref('base_raw__clicks') }}
 ),
 
 changed_messages as (

@@ -10,15 +10,15 @@ loads as (
 ),
 
 messages as (
-    select * from {{ source('raw', 'messages') }}
+    select * from {{ ref('base_raw__messages') }}
 ),
 
 receipts as (
-    select * from {{ source('raw', 'receipts') }}
+    select * from {{ ref('base_raw__receipts') }}
 ),
 
 smpp_receipts as (
-    select * from {{ source('raw', 'smpp_receipts') }}
+    select * from {{ ref('base_raw__smpp_receipts') }}
 ),
 
 touched_messages as (
