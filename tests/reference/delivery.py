@@ -98,7 +98,7 @@ def message_statuses(landing: Landing, messages: dict[str, dict], pending_expiry
 
 
 def build(landing: Landing, **status_options) -> dict:
-    """Everything §5-§6 derives, keyed for comparison with the marts."""
+    """Everything the delivery status and overview rules derive, keyed for comparison with the marts."""
     campaigns = latest_versions(landing.rows["campaigns"], "campaign_id")
     accounts = latest_versions(landing.rows["accounts"], "account_id")
     messages = {m["message_id"]: m for m in first_occurrences(landing.rows["messages"], lambda r: r["message_id"])}

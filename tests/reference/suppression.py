@@ -1,7 +1,7 @@
 """docs/RULES.md, Suppression: hard-bounce suppression in both modes.
 
 The account of a contact is the contact's own (docs/RULES.md, Input files: every contact row carries its
-`account_id`; §8 rows are per contact and use "the account's hard_bounce_suppression").
+`account_id`; suppression rows are per contact and use "the account's hard_bounce_suppression").
 Pass `contacts` (latest versions, see `contacts_of`) for that; a contact that is not
 loaded falls back to the account of the campaign of its last message by (sent_at,
 message_id) — a deterministic choice, where the first version of this reference took
