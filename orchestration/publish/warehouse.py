@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish.atomic import OWNER_ONLY, remove_stale_temporary_files, replacing
+from orchestration.publish.atomic import OWNER_ONLY, replacing
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -67,11 +67,6 @@ def wait_for_other_writers(database: Path, timeout: float = 3600.0, poll: float 
                                      holder.group(0) if holder else "unknown", database.name)
                 told = True
             time.sleep(poll)
-
-
-def remove_stale_temporary_copies(target: Path) -> None:
-    """Delete temporary copies a killed publish left next to `target` (call with the warehouse locked)."""
-    remove_stale_temporary_files(target)
 
 
 def checkpoint(database: Path) -> None:
