@@ -1,29 +1,3 @@
-{#- Every row of raw.campaigns, all file versions, as loaded (no filter, no
-    dedupe): the door through which the incremental bookkeeping and the dedupe
-    macros read it, so that only staging reads raw (docs/RULES.md, Incremental
-    builds). A plain projection: DuckDB pushes filters on it down to the table.
-    Extra columns (_extra) are left out: nothing downstream reads them. -#}
+{#- All rows of raw.campaigns as loaded, every column (_raw__models.yml says why). -#}
 
-with
-
-source as (
-    select * from {{ source('raw', 'campaigns') }}
-),
-
-final as (
-    select
-        campaign_id,
-        account_id,
-        name,
-        message_type,
-        body,
-        media_url,
-        created_at,
-        updated_at,
-        _load_id,
-        _source_file,
-        _row_number
-    from source
-)
-
-select * from final
+select * from {{ source('raw', 'campaigns') }}  -- noqa: AM04

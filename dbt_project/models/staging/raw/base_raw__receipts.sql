@@ -1,28 +1,3 @@
-{#- Every row of raw.receipts, all file versions, as loaded (no filter, no
-    dedupe): the door through which the incremental bookkeeping and the dedupe
-    macros read it, so that only staging reads raw (docs/RULES.md, Incremental
-    builds). A plain projection: DuckDB pushes filters on it down to the table.
-    Extra columns (_extra) are left out: nothing downstream reads them. -#}
+{#- All rows of raw.receipts as loaded, every column (_raw__models.yml says why). -#}
 
-with
-
-source as (
-    select * from {{ source('raw', 'receipts') }}
-),
-
-final as (
-    select
-        message_id,
-        provider,
-        provider_message_id,
-        status,
-        error_code,
-        event_at,
-        received_at,
-        _load_id,
-        _source_file,
-        _row_number
-    from source
-)
-
-select * from final
+select * from {{ source('raw', 'receipts') }}  -- noqa: AM04
