@@ -1,4 +1,4 @@
--- B1, the baseline: the five marts of SPEC §5-§8 computed straight from the
+-- B1, the baseline: the five marts (docs/RULES.md, Delivery status to Suppression) computed straight from the
 -- landing files by one hand-written DuckDB script. No dbt, no Dagster, no raw
 -- copy of the files, no tests: the physical limit for this logic on this machine.
 --
@@ -54,7 +54,7 @@ create or replace temp macro e164(d, region) as (
     end
 );
 
--- SMS segments (SPEC §5): GSM-7 text 1 up to 160 septets else ceil(n/153), extension
+-- SMS segments (docs/RULES.md, Segments): GSM-7 text 1 up to 160 septets else ceil(n/153), extension
 -- characters count 2; other text UCS-2 1 up to 70 code units else ceil(n/67), non-BMP count 2.
 create or replace temp macro gsm7_length(t) as
     length(t) + length(t) - length(regexp_replace(t, '[\f^{}\\\[~\]|€]', '', 'g'));
@@ -215,7 +215,7 @@ select distinct_clicks.message_id, distinct_clicks.clicked_at, messages.campaign
 from distinct_clicks
 inner join messages on distinct_clicks.message_id = messages.message_id;
 
--- ------------------------------------------- receipts: SPEC §5
+-- ------------------------------------------- receipts: docs/RULES.md, Delivery status
 
 create temp table receipts_in as
 with file_receipts as (
@@ -419,7 +419,7 @@ select
     cast(clicks as bigint) as clicks
 from ranked;
 
--- ------------------------------------------- orders and attribution: SPEC §7
+-- ------------------------------------------- orders and attribution: docs/RULES.md, Revenue attribution
 
 create temp table orders as
 with src as (
@@ -578,7 +578,7 @@ inner join marts.fct_messages
         and fct_messages.delivery_status <> 'not_sent'
 group by unsubscribes.account_id, unsubscribes.contact_id, unsubscribes.unsubscribed_at;
 
--- ------------------------------------------- campaign overview: SPEC §6
+-- ------------------------------------------- campaign overview: docs/RULES.md, Campaign overview
 
 create table marts.fct_campaign_overview as
 with message_counts as (
@@ -653,7 +653,7 @@ left join contact_counts on campaigns.campaign_id = contact_counts.campaign_id
 left join attribution on campaigns.campaign_id = attribution.campaign_id
 left join unsubscribe_counts on campaigns.campaign_id = unsubscribe_counts.campaign_id;
 
--- ------------------------------------------- suppression: SPEC §8, total mode, threshold 3
+-- ------------------------------------------- suppression: docs/RULES.md, Suppression, total mode, threshold 3
 
 create table marts.contact_suppressions as
 with bounced_messages as (

@@ -14,7 +14,7 @@ with DuckDB's readers. This module lists the files and writes the reader calls:
 - SMPP text (`.log`, `.txt`, + `.gz`): `read_csv` of whole lines.
 
 `relation(entity, files)` always includes a typed empty row set with the
-entity's SPEC §3 columns, so a script can name every column even when a
+entity's columns (docs/RULES.md, Input files), so a script can name every column even when a
 format (or the whole entity) has no file at a tiny size.
 """
 

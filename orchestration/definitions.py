@@ -23,6 +23,7 @@ from orchestration.defs.readers_copy_assets import readers_copy
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.site_assets import report_site
 from orchestration.paths import default_landing, default_warehouse
+from orchestration.variables import validated
 
 BUILD_JOB = "build_warehouse"
 
@@ -56,9 +57,9 @@ def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = No
 
 
 def vars_from_environment() -> dict:
-    """dbt variables for `dagster dev` and the daemon: MMSREPORT_VARS as a JSON object."""
+    """dbt variables for `dagster dev` and the daemon: MMSREPORT_VARS as a JSON object, checked."""
     raw = os.environ.get("MMSREPORT_VARS", "").strip()
-    return json.loads(raw) if raw else {}
+    return validated(json.loads(raw)) if raw else {}
 
 
 defs = build_definitions(default_landing(), default_warehouse(), vars_from_environment())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -10,6 +11,13 @@ DEFAULT_LANDING = "data/landing"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 # Everything the dbt build reads besides the warehouse: the project, its seeds and its profile.
 DBT_SOURCES = ("dbt_project", "seeds", "dbt_project.yml", "profiles.yml")
+
+
+def default_memory_limit() -> str:
+    """The default DuckDB memory limit: the fallback of env_var('MMSREPORT_MEMORY_LIMIT', ...) in
+    profiles.yml, the one place it is written (dbt reads it there, the loader here)."""
+    profile = (REPO_ROOT / "profiles.yml").read_text(encoding="utf-8")
+    return re.search(r"env_var\('MMSREPORT_MEMORY_LIMIT',\s*'([^']+)'\)", profile).group(1)
 
 
 def dbt_source_files() -> list[Path]:

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Install the project with its pinned dependencies into .venv, lint, and run the tests.
+#   ./scripts/test.sh                 everything (what CI runs)
+#   ./scripts/test.sh --fast          the fast lane: pytest -m "not slow" (no real command, dbt build or browser)
+#   ./scripts/test.sh [PYTEST ARGS]   any other arguments go to pytest, e.g. tests/test_loader.py -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FAST=0
+if [ "${1:-}" = "--fast" ]; then
+    FAST=1
+    shift
+    set -- -m "not slow" "$@"
+fi
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
@@ -9,7 +18,8 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 # The site's browser tests drive Debian's chromium through Playwright (its own browser download
 # cannot be fetched here); install it on a clean machine.
-command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+[ "$FAST" = 1 ] || command -v chromium >/dev/null || \
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== dagster definitions validate"

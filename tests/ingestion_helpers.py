@@ -1,6 +1,6 @@
 """Shared helpers for the ingestion tests: hand-made landing files and raw-table queries.
 
-Landing layout (SPEC §3): `<landing>/<entity>/dt=YYYY-MM-DD/<file>`.
+Landing layout (docs/RULES.md, Input files): `<landing>/<entity>/dt=YYYY-MM-DD/<file>`.
 """
 
 from __future__ import annotations

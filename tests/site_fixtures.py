@@ -8,12 +8,18 @@ attribution), c_draft (no messages).
 
 from __future__ import annotations
 
+import atexit
 import base64
+import shutil
+import tempfile
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import yaml
+
+from orchestration.paths import REPO_ROOT
 
 XSS_NAME = '<script>alert("x")</script> & Sons'
 XSS_BODY = "Hi <b>there</b> & welcome: https://shop.example/x?a=1&b=2"
@@ -23,31 +29,49 @@ T0 = datetime(2026, 11, 2, 10, 0)
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
                        "AAAABJRU5ErkJggg==")
 
-SCHEMA = """
-create schema marts;
-create table marts.dim_campaigns (campaign_id varchar, account_id varchar, account_name varchar,
-    campaign_name varchar, message_type varchar, body varchar, media_url varchar, created_at timestamp,
-    updated_at timestamp, currency varchar);
-create table marts.dim_contacts (contact_id varchar, account_id varchar, phone_number_masked varchar,
-    created_at timestamp, updated_at timestamp);
-create table marts.fct_messages (message_id varchar, campaign_id varchar, account_id varchar, contact_id varchar,
-    message_type varchar, sent_at timestamp, delivery_status varchar, status_at timestamp, error_code varchar,
-    segments integer, clicks bigint);
-create table marts.fct_campaign_contacts (campaign_id varchar, contact_id varchar, account_id varchar,
-    delivery_status varchar, messages bigint, clicks bigint);
-create table marts.fct_clicks (click_key varchar, click_id varchar, message_id varchar, campaign_id varchar,
-    contact_id varchar, account_id varchar, url varchar, clicked_at timestamp, sent_at timestamp);
-create table marts.fct_order_attribution (order_id varchar, account_id varchar, contact_id varchar,
-    campaign_id varchar, ordered_at timestamp, revenue decimal(18,2), is_direct boolean,
-    direct_revenue decimal(18,2), assisted_revenue decimal(18,2), linear_revenue decimal(18,2),
-    last_click_at timestamp);
-create table marts.contact_suppressions (contact_id varchar, account_id varchar, hard_bounce_count bigint,
-    consecutive_hard_bounces bigint, threshold_reached_at timestamp, is_suppressed boolean,
-    suppressed_at timestamp);
+# The marts the site reads. Their tables are created from the models' contracts (the column names and
+# data types of the dbt yml files), so the fixture cannot drift from what dbt builds.
+MARTS = ["dim_accounts", "dim_campaigns", "dim_contacts", "fct_messages", "fct_campaign_contacts", "fct_clicks",
+         "fct_order_attribution", "contact_suppressions", "fct_campaign_overview"]
+
+
+def contract_columns() -> dict[str, list[tuple[str, str]]]:
+    """model -> [(column, data_type)] of every contracted mart, from the dbt yml files."""
+    models = {}
+    for yml in sorted((REPO_ROOT / "dbt_project" / "models" / "marts").rglob("_*__models.yml")):
+        for model in yaml.safe_load(yml.read_text(encoding="utf-8")).get("models", []):
+            if model.get("config", {}).get("contract", {}).get("enforced"):
+                models[model["name"]] = [(c["name"], c["data_type"]) for c in model["columns"]]
+    return models
+
+
+def create_marts(con: duckdb.DuckDBPyConnection) -> None:
+    contracts = contract_columns()
+    con.execute("create schema marts")
+    for name in MARTS:
+        columns = ", ".join(f"{column} {data_type}" for column, data_type in contracts[name])
+        con.execute(f"create table marts.{name} ({columns})")
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, **values) -> None:
+    """One row; columns not given are null."""
+    con.execute(f"insert into marts.{table} ({', '.join(values)}) values ({', '.join('?' * len(values))})",
+                list(values.values()))
+
+
+# The derived marts, computed here by the fixture's own (simplified) rules from the rows above them.
+ACCOUNTS = """
+delete from marts.dim_accounts;
+insert into marts.dim_accounts by name
+select account_id, any_value(account_name) as account_name, any_value(currency) as currency,
+    'GB' as default_region, true as hard_bounce_suppression, 120 as attribution_window_hours,
+    account_id in (select account_id from marts.fct_order_attribution) as has_attribution, true as is_loaded
+from marts.dim_campaigns group by account_id
 """
 
 OVERVIEW = """
-create table marts.fct_campaign_overview as
+delete from marts.fct_campaign_overview;
+insert into marts.fct_campaign_overview by name
 with m as (
     select campaign_id, max(sent_at) as last_sent_at,
         count(*) filter (where delivery_status <> 'not_sent') as messages_sent,
@@ -98,17 +122,41 @@ CAMPAIGNS = [
 ]
 
 
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the overview and the accounts after a test changed the rows they are derived from."""
+    con.execute(OVERVIEW)
+    con.execute(ACCOUNTS)
+
+
+_TEMPLATE: list[Path] = []  # built once per process in a folder of its own, never handed out itself
+
+
 def make_warehouse(folder: Path) -> Path:
+    """folder/mini.duckdb and the local MMS image folder/hero.png: a copy of a template built once per process."""
+    if not _TEMPLATE:
+        template_dir = Path(tempfile.mkdtemp(prefix="site-fixture-"))
+        atexit.register(shutil.rmtree, template_dir, True)
+        (template_dir / "hero.png").write_bytes(PNG)
+        _build(template_dir / "mini.duckdb", template_dir / "hero.png")
+        _TEMPLATE.append(template_dir / "mini.duckdb")
     image = folder / "hero.png"
     image.write_bytes(PNG)
     path = folder / "mini.duckdb"
+    shutil.copyfile(_TEMPLATE[0], path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update marts.dim_campaigns set media_url = ? where media_url = ?",
+                    [str(image), str(_TEMPLATE[0].with_name("hero.png"))])
+    return path
+
+
+def _build(path: Path, image: Path) -> None:
     con = duckdb.connect(str(path))
-    con.execute(SCHEMA)
+    create_marts(con)
     n = 0
     for cid, acc, acc_name, name, kind, body, media, cur, statuses in CAMPAIGNS:
         media = str(image) if media == "LOCAL" else media
-        con.execute("insert into marts.dim_campaigns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [cid, acc, acc_name, name, kind, body, media, T0, T0, cur])
+        insert(con, "dim_campaigns", campaign_id=cid, account_id=acc, account_name=acc_name, campaign_name=name,
+               message_type=kind, body=body, media_url=media, created_at=T0, updated_at=T0, currency=cur)
         for status, count in statuses.items():
             for _ in range(count):
                 n += 1
@@ -116,38 +164,40 @@ def make_warehouse(folder: Path) -> Path:
                 sent = T0 + timedelta(minutes=n)
                 number = f"+447700{n:06d}"
                 masked = number[:3] + "*" * (len(number) - 7) + number[-4:]
-                con.execute("insert into marts.dim_contacts values (?, ?, ?, ?, ?)", [contact, acc, masked, T0, T0])
+                insert(con, "dim_contacts", contact_id=contact, account_id=acc, phone_number_masked=masked,
+                       created_at=T0, updated_at=T0)
                 clicks = 1 if n % 4 == 0 and status == "delivered" else 0
-                con.execute("insert into marts.fct_messages values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [message, cid, acc, contact, kind, sent, status,
-                             None if status == "pending" else sent + timedelta(seconds=30),
-                             "30005" if status == "hard_bounce" else None, 1, clicks])
-                con.execute("insert into marts.fct_campaign_contacts values (?, ?, ?, ?, ?, ?)",
-                            [cid, contact, acc, status, 1, clicks])
+                status_at = None if status == "pending" else sent + timedelta(seconds=30)
+                error_code = "30005" if status == "hard_bounce" else None
+                insert(con, "fct_messages", message_id=message, campaign_id=cid, account_id=acc, contact_id=contact,
+                       message_type=kind, sent_at=sent, delivery_status=status, status_at=status_at,
+                       error_code=error_code, segments=1, clicks=clicks)
+                insert(con, "fct_campaign_contacts", campaign_id=cid, contact_id=contact, account_id=acc,
+                       delivery_status=status, status_at=status_at, error_code=error_code, messages=1, clicks=clicks)
                 if clicks:
                     clicked = sent + timedelta(hours=n % 60)
-                    con.execute("insert into marts.fct_clicks values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                [f"x{n}", f"x{n}", message, cid, contact, acc, None, clicked, sent])
+                    insert(con, "fct_clicks", click_key=f"x{n}", click_id=f"x{n}", message_id=message, campaign_id=cid,
+                           contact_id=contact, account_id=acc, clicked_at=clicked, sent_at=sent)
                     if acc != "acc_none" and n % 8 == 0:
                         revenue = Decimal("19.99") + n
-                        con.execute("insert into marts.fct_order_attribution values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                    [f"o{n}", acc, contact, cid, clicked + timedelta(hours=2), revenue, True, revenue,
-                                     Decimal(0), revenue, clicked])
+                        insert(con, "fct_order_attribution", order_id=f"o{n}", account_id=acc, contact_id=contact,
+                               campaign_id=cid, ordered_at=clicked + timedelta(hours=2), revenue=revenue,
+                               is_direct=True, direct_revenue=revenue, assisted_revenue=Decimal(0),
+                               linear_revenue=revenue, last_click_at=clicked)
                 if status == "hard_bounce":
-                    con.execute("insert into marts.contact_suppressions values (?, ?, ?, ?, ?, ?, ?)",
-                                [contact, acc, 3, 3, sent, True, sent])
-    con.execute(OVERVIEW)
+                    insert(con, "contact_suppressions", contact_id=contact, account_id=acc, hard_bounce_count=3,
+                           consecutive_hard_bounces=3, threshold_reached_at=sent, is_suppressed=True,
+                           suppressed_at=sent)
+    rebuild_derived(con)
     con.close()
-    return path
 
 
 def add_campaign_costs(warehouse: Path) -> None:
     """marts.fct_campaign_costs for the mini warehouse: c_xss billed in USD and EUR with unpriced
     messages on its GBP row; c_draft with no billable message."""
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("""create table marts.fct_campaign_costs (campaign_id varchar, account_id varchar,
-            currency varchar, messages_priced bigint, messages_estimated bigint, messages_unpriced bigint,
-            cost decimal(18, 6), cost_per_delivered decimal(18, 6))""")
+        columns = ", ".join(f"{column} {data_type}" for column, data_type in contract_columns()["fct_campaign_costs"])
+        con.execute(f"create table marts.fct_campaign_costs ({columns})")
         con.execute("""insert into marts.fct_campaign_costs values
             ('c_xss', 'acc_gb', 'USD', 100, 20, 0, 1.234567, 0.012346),
             ('c_xss', 'acc_gb', 'EUR', 0, 10, 0, 0.333, null),

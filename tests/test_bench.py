@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from bench import dbtlog, run_bench
 from bench.measure import run_measured
 
@@ -23,6 +25,7 @@ def _run_harness(tmp_path: Path, *extra: str) -> tuple[str, dict]:
     return results.read_text(), json.loads((tmp_path / "work" / "results.json").read_text())
 
 
+@pytest.mark.slow
 def test_harness_end_to_end_against_the_real_product(tmp_path):
     """The whole harness at a tiny size, with the real `mmsreport run` (no stand-in)."""
     text, results = _run_harness(tmp_path)

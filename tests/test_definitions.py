@@ -43,6 +43,17 @@ def test_every_mart_is_downstream_of_its_raw_assets(tmp_path):
     assert {"raw/messages", "raw/receipts", "raw/smpp_receipts", "raw/clicks", "raw/campaigns"} <= upstream
 
 
+def test_only_staging_reads_raw(tmp_path):
+    """The layers of the lineage: every asset with a raw parent is a staging model (or raw/load_log, which
+    the raw assets write)."""
+    graph = _defs(tmp_path).resolve_asset_graph()
+    readers = {key.to_user_string() for key in graph.get_all_asset_keys()
+               if any(parent.path[0] == "raw" for parent in graph.get(key).parent_keys)}
+    assert readers
+    assert {r for r in readers if not r.startswith("staging/")} == {"raw/contacts", "raw/orders", "raw/unsubscribes",
+                                                                    "raw/load_log"}
+
+
 def _ancestors(graph, key) -> set[str]:
     seen, todo = set(), [key]
     while todo:

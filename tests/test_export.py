@@ -1,4 +1,4 @@
-"""The suppression export (SPEC §8, §10): content, owner-only file, atomic replacement, Dagster asset."""
+"""The suppression export (docs/RULES.md, Suppression): content, owner-only file, atomic replacement, Dagster asset."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from orchestration.publish.suppressions import EXPORT_COLUMNS, export_suppressio
 
 
 def _make_warehouse(path: Path) -> Path:
-    """A warehouse with just what the export reads: raw.load_log, raw.contacts, marts.contact_suppressions."""
+    """A warehouse with just what the export reads: raw.contacts, the current version of each contact as
+    staging.stg_raw__contacts picks it (hand-picked here), marts.contact_suppressions."""
     with duckdb.connect(str(path)) as con:
-        con.execute("create schema raw; create schema marts")
+        con.execute("create schema raw; create schema staging; create schema marts")
         con.execute("create table raw.load_log (load_id bigint, is_current boolean, status varchar)")
         con.execute("insert into raw.load_log values (1, true, 'loaded'), (2, true, 'loaded'), "
                     "(3, false, 'loaded'), (4, true, 'failed')")
@@ -30,6 +31,14 @@ def _make_warehouse(path: Path) -> Path:
             ('k2', 'a2', '+33612345678', null, 1, 'contacts/a.csv', 2),
             ('k3', 'a1', '+447700900003', null, 1, 'contacts/a.csv', 3),
             ('k5', 'a1', '+447700900005', null, 4, 'contacts/bad.csv', 1) -- failed load
+        """)
+        # k1: the newer version of load 2 wins (load 3 is superseded); k5's only file failed: not current.
+        con.execute("create table staging.stg_raw__contacts (contact_id varchar, account_id varchar, "
+                    "phone_number_masked varchar, _load_id bigint, _source_file varchar, _row_number bigint)")
+        con.execute("""insert into staging.stg_raw__contacts values
+            ('k1', 'a1', '+44******0011', 2, 'contacts/b.csv', 1),
+            ('k2', 'a2', '+33******5678', 1, 'contacts/a.csv', 2),
+            ('k3', 'a1', '+44******0003', 1, 'contacts/a.csv', 3)
         """)
         con.execute("""create table marts.contact_suppressions (contact_id varchar, account_id varchar,
             hard_bounce_count bigint, consecutive_hard_bounces bigint, threshold_reached_at timestamp,

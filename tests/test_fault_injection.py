@@ -43,6 +43,8 @@ import pytest
 
 from tests.e2e.conftest import MMSREPORT
 
+pytestmark = pytest.mark.slow  # kills the real command many times (the fast lane is -m 'not slow')
+
 SEED, MESSAGES, DAYS = 11, 400, 2
 ROUNDS = int(os.environ.get("MMSREPORT_FAULT_ROUNDS", "0"))
 RNG = random.Random(20261128)
@@ -250,35 +252,50 @@ def test_a_killed_run_then_a_rerun_equals_an_uninterrupted_run(world, tmp_path, 
 
 
 HOLDER = """
-import sys, time, duckdb
+import sys, duckdb
 con = duckdb.connect(sys.argv[1])
 print("holding", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # hold the database open until the test says so
 con.close()
 """
 
 
 def test_a_run_waits_for_an_orphaned_writer_of_the_working_database(world, tmp_path):
     """Deterministic stand-in for a dbt child orphaned by an OOM kill of its parent, busy in a long query:
-    another process holds the working database open. The next run waits for it, then completes."""
+    another process holds the working database open. The next run waits for it, then completes.
+
+    No fixed wait: the holder keeps the database open until the run says it is waiting (on however slow a
+    host), and only then lets go."""
     import shutil
     import sys
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(world["reference"], warehouse)
     shutil.copyfile(world["reference"], tmp_path / "warehouse.duckdb.work")
-    hold = max(12.0, world["duration"] / 2)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "warehouse.duckdb.work"), str(hold)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "warehouse.duckdb.work")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    run = None
     try:
         assert holder.stdout.readline().strip() == "holding"
-        started = time.monotonic()
-        result = _run(["run", "--landing", str(world["landing"]), "--warehouse", str(warehouse)],
-                      world["root"], world["env"])
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert "waiting for" in result.stderr
-        assert holder.poll() is not None or time.monotonic() - started >= hold
+        run = Run(["run", "--landing", str(world["landing"]), "--warehouse", str(warehouse)],
+                  world["root"], world["env"])
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = run.next_line(timeout=1.0)
+            assert line is not None, f"the run ended without waiting for the holder:\n{run.seen}"
+            if line and "waiting for" in line:
+                break
+        else:
+            pytest.fail(f"the run did not say it was waiting within 600 s:\n{run.seen}")
+        assert holder.poll() is None  # the run is waiting while the holder still has the database open
+        holder.stdin.close()  # let go
+        assert holder.wait(timeout=60) == 0
+        while run.next_line(timeout=600) is not None:
+            pass
+        assert run.proc.wait(timeout=600) == 0, run.seen[-40:]
     finally:
         holder.kill()
         holder.wait()
+        if run is not None:
+            run.reap()
     assert_same_warehouse(warehouse, world["reference"])

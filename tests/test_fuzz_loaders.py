@@ -37,7 +37,7 @@ from ingestion_helpers import query, snapshot
 
 from orchestration.ingestion.loader import connect, load_entity
 
-# ---------------------------------------------------------------- the contract (SPEC §3), restated here
+# ------------------------------------------------ the contract (docs/RULES.md, Input files), restated here
 
 # entity -> [(column, kind, required)]; required "one": one of a group (contact_id or phone_number).
 # Kinds: id, text, upper, region, ts, int, money, bool, phone, type (message_type), ostatus (order status).
@@ -95,7 +95,7 @@ _INSTANTS = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099
 
 @st.composite
 def spec_timestamps(draw) -> tuple[str, datetime]:
-    """ISO 8601 as SPEC §2 requires it: 'T' or space, optional fraction, 'Z', ±hh:mm or nothing (UTC)."""
+    """ISO 8601 as docs/RULES.md (Input files) requires it: 'T' or space, optional fraction, 'Z', ±hh:mm or none."""
     local = draw(_INSTANTS).replace(microsecond=draw(st.sampled_from([0, 0, 123000, 500000, 999999])))
     zone = draw(st.sampled_from(["Z", "offset", "none"]))
     offset = draw(_OFFSETS) if zone == "offset" else timedelta(0)
@@ -482,7 +482,7 @@ def test_damaged_and_random_bytes_never_crash_the_load(damaged):
 
 @given(data=st.data())
 def test_timestamps_in_many_formats_and_offsets(data):
-    """SPEC §2 forms load as the right UTC instant; other forms load as the right instant or are rejected."""
+    """The documented forms load as the right UTC instant; other forms load as the right instant or are rejected."""
     count = data.draw(st.integers(1, 6), label="rows")
     stamps = [data.draw(st.one_of(spec_timestamps(), other_timestamps())) for _ in range(count)]
     ext = data.draw(st.sampled_from(TABULAR_EXTENSIONS), label="ext")

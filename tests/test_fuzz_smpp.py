@@ -2,7 +2,7 @@
 
 The parser's public function `parse_smpp_receipt` either returns a receipt or
 raises `SmppParseError`, whatever the text; a receipt written as SMSCs write it
-(SPEC §3: field names in any case and order, optional fields, three date
+(docs/RULES.md, Versions and repeats: field names in any case and order, optional fields, three date
 formats, vendor fields after `err`, `text:` holding field-like words) reads
 back exactly. Receipt files load every non-blank line as a raw row or a
 rejected row with a reason, and loading them again changes nothing.

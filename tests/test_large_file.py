@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.large_file import load_in_child, write_messages_csv
+
+pytestmark = pytest.mark.slow  # loads a million-row file (the fast lane is -m 'not slow')
 
 ROWS = 1_000_000  # about 185 MB of CSV
 LIMIT_MB = 200

@@ -1,4 +1,5 @@
-"""Loading landing files into raw (SPEC §2-§4): formats, values, idempotency, rejects, failures."""
+"""Loading landing files into raw (docs/RULES.md, Input files, Loading guarantees): formats, values, idempotency,
+rejects, failures."""
 
 from __future__ import annotations
 
@@ -380,7 +381,8 @@ def test_a_copy_under_another_path_is_another_file(landing, con):
     """Files are identified by path (+ content): a copy in another folder is loaded again.
 
     raw then holds both copies, told apart by `_source_file`; de-duplicating the events
-    (same message_id: first file by path wins) is the job of the dbt staging models (SPEC §3).
+    (same message_id: first file by path wins) is the job of the dbt staging models (docs/RULES.md, Versions and
+    repeats).
     """
     original = write_records(landing, "messages", "send.csv", MESSAGE_COLUMNS, MESSAGE_ROWS)
     load(con, landing, "messages")

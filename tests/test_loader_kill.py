@@ -1,4 +1,5 @@
-"""A load killed mid-run (SIGKILL) leaves no partial file, and the next run completes it (SPEC §4).
+"""A load killed mid-run (SIGKILL) leaves no partial file, and the next run completes it (docs/RULES.md, Loading
+guarantees).
 
 The loading runs in a child process that prints a line after each file (the `progress`
 callback of load_entity). The DuckDB file is locked by its writer, so the parent does not
@@ -19,6 +20,8 @@ import pytest
 from ingestion_helpers import csv_text, landing_path, load_log, query, rejected_rows
 
 from orchestration.ingestion.loader import connect, load_entity
+
+pytestmark = pytest.mark.slow  # kills real loader processes (the fast lane is -m 'not slow')
 
 FILES = 10
 ROWS_PER_FILE = 20_000  # ~0.15 s per file: the whole load takes 1-2 s

@@ -17,6 +17,8 @@ import pytest
 from orchestration.ingestion.loader import connect, load_entity
 from tests.e2e.conftest import run_mmsreport
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 ODD = ["with space ", "it's ", 'say "hi" ', "semi;colon ", "café ", "日本 ", "🎉 ", "a'); drop table raw.load_log; -- ",
        "back\\slash ", "$HOME ", "percent%s ", "tab\t"]
 ODD_FOLDER = "landing é 日本 'q' \"dq\"; x"

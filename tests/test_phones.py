@@ -1,4 +1,4 @@
-"""Phone numbers: E.164 normalisation and the account's default_region in the loader (SPEC §2)."""
+"""Phone numbers: E.164 normalisation and the account's default_region in the loader (docs/RULES.md, Input files)."""
 
 from __future__ import annotations
 
@@ -229,7 +229,8 @@ def test_a_latest_account_version_without_region_means_gb(landing, con):
 
 
 def test_an_account_version_tie_goes_to_the_file_sorting_last(landing, con):
-    # Regression: on equal updated_at arg_max keeps the first row met, SPEC §3 wants the last file by path.
+    # Regression: on equal updated_at arg_max keeps the first row met; the rule (docs/RULES.md, Versions and
+    # repeats) wants the last file by path.
     _accounts(landing, [["a1", "shop", "DE", None]], dt="dt=2026-11-26")
     _accounts(landing, [["a1", "shop", "GB", None]], dt="dt=2026-11-27")
     _contacts(landing, [["k1", "a1", "07911 123456"]])

@@ -25,6 +25,8 @@ import pytest
 from orchestration.paths import REPO_ROOT
 from tests.e2e.conftest import MMSREPORT
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 DIGITS = re.compile(rb"\+?[0-9]{8,15}")  # candidate numbers in any text or binary file
 PHONE_TABLES = (("contacts", "phone_number"), ("orders", "phone_number"), ("unsubscribes", "phone_number"))
 

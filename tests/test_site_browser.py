@@ -26,8 +26,11 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TAB_COLUMNS = {"delivered": "unique_deliveries", "pending": "pending", "soft_bounce": "soft_bounces",
                "hard_bounce": "hard_bounces", "deleted": "deleted"}
 
-pytestmark = pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
-                                reason="chromium is not installed (scripts/test.sh installs it)")
+pytestmark = [
+    pytest.mark.slow,  # drives a browser (the fast lane is -m 'not slow')
+    pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
+                       reason="chromium is not installed (scripts/test.sh installs it)"),
+]
 
 
 def number(text: str) -> float | None:

@@ -1,4 +1,4 @@
-"""The SMPP delivery-receipt parser (SPEC §3, `smpp_receipts`)."""
+"""The SMPP delivery-receipt parser (docs/RULES.md, Input files, `smpp_receipts`)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,9 @@
-{#- Click-based revenue attribution (SPEC §7). -#}
+{#- Click-based revenue attribution (docs/RULES.md, Revenue attribution). -#}
 
-{#- The variable attribution_model, validated: 'last_click' (default) or
-    'first_click', any case; anything else is a compilation error. -#}
+{#- The variable attribution_model: 'last_click' (default) or 'first_click'
+    (checked before a run starts, orchestration/variables.py). -#}
 {% macro attribution_model() -%}
-    {%- set value = var('attribution_model', 'last_click') -%}
-    {%- set text = 'last_click' if value is none else (value | string | trim | lower) -%}
-    {%- if text in ('', 'none', 'null') -%}
-        {%- set text = 'last_click' -%}
-    {%- endif -%}
-    {%- if text not in ('last_click', 'first_click') -%}
-        {{ exceptions.raise_compiler_error(
-            "var attribution_model must be last_click or first_click, got '" ~ value ~ "'") }}
-    {%- endif -%}
-    {{ return(text) }}
+    {{ return(var('attribution_model') | string | lower) }}
 {%- endmacro %}
 
 {#- ORDER BY list ranking an order's campaigns so that row_number() = 1 is the

@@ -1,4 +1,4 @@
-{#- Canonical delivery statuses (SPEC §5) and their precedences. -#}
+{#- Canonical delivery statuses (docs/RULES.md, Delivery status) and their precedences. -#}
 
 {#- 1-based position of an expression's value in a list of literals; null when
     the value is not in the list. -#}

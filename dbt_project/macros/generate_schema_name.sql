@@ -1,4 +1,4 @@
-{#- Schemas are exactly raw, staging, intermediate, marts and audit (SPEC §9):
+{#- Schemas are exactly raw, staging, intermediate, marts and audit (docs/RULES.md, Warehouse layout):
     a model's custom schema is used as-is, not prefixed with the target schema. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}

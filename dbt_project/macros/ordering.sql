@@ -1,4 +1,4 @@
-{#- Row orderings of SPEC §3, shared by every model that deduplicates raw rows.
+{#- Row orderings (docs/RULES.md, Versions and repeats), shared by every model that deduplicates raw rows.
     Both assume the raw bookkeeping columns _source_file and _row_number. -#}
 
 {#- Versioned entities (accounts, campaigns, contacts, orders): the row ranked

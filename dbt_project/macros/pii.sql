@@ -1,4 +1,4 @@
-{#- PII helpers: no raw phone number leaves staging (SPEC §9). -#}
+{#- PII helpers: no raw phone number leaves staging (docs/RULES.md, Warehouse layout). -#}
 
 {#- Lower-case hex SHA-256 of a text expression. -#}
 {% macro sha256_hex(expression) -%}
@@ -11,10 +11,6 @@
 
 {% macro duckdb__sha256_hex(expression) -%}
     sha256(cast({{ expression }} as varchar))
-{%- endmacro %}
-
-{% macro postgres__sha256_hex(expression) -%}
-    encode(sha256(convert_to(cast({{ expression }} as text), 'UTF8')), 'hex')
 {%- endmacro %}
 
 {#- The join key for phone numbers across entities: SHA-256 hex of the E.164

@@ -1,10 +1,12 @@
-{#- Project variables read by models, validated and defaulted in one place. -#}
+{#- Project variables read by models. Their defaults are the vars of
+    dbt_project.yml; the values a run sets are checked before it starts, in one
+    place (orchestration/variables.py), so the macros read them as given. -#}
 
 {#- The "as of" instant of the run, a UTC timestamp expression: the variable
     run_at (ISO 8601, with or without offset; without = UTC) or, when it is
     null, the current time. -#}
 {% macro as_of_timestamp() -%}
-    {{ return(adapter.dispatch('as_of_timestamp')(var('run_at', none))) }}
+    {{ return(adapter.dispatch('as_of_timestamp')(var('run_at'))) }}
 {%- endmacro %}
 
 {% macro default__as_of_timestamp(run_at) -%}
@@ -23,23 +25,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- pending_expiry_hours as a number, or none when off (null, '', off). -#}
+{#- pending_expiry_hours as a number, or none when off. -#}
 {% macro pending_expiry_hours() -%}
-    {%- set value = var('pending_expiry_hours', none) -%}
-    {%- if value is none or (value | string | trim | lower) in ('', 'none', 'null', 'off', 'false') -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set text = value | string | trim -%}
-    {%- if not (text | replace('.', '', 1)).isdigit() -%}
-        {{ exceptions.raise_compiler_error(
-            "var pending_expiry_hours must be a non-negative number of hours or null, got '" ~ text ~ "'") }}
-    {%- endif -%}
-    {{ return(text | float) }}
+    {%- set value = var('pending_expiry_hours') -%}
+    {{ return(none if value is none else value | float) }}
 {%- endmacro %}
 
 {#- An account's attribution window in hours: its own value, else the variable
-    attribution_window_hours (SPEC §7). Staging keeps the account's value as
+    attribution_window_hours (docs/RULES.md, Revenue attribution). Staging keeps the account's value as
     given (null = not set); use this where the window is applied. -#}
 {% macro attribution_window_hours(account_value='attribution_window_hours') -%}
-    coalesce({{ account_value }}, {{ var('attribution_window_hours', 120) | int }})
+    coalesce({{ account_value }}, {{ var('attribution_window_hours') | int }})
 {%- endmacro %}

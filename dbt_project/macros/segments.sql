@@ -1,4 +1,4 @@
-{#- SMS segment counting (SPEC §5).
+{#- SMS segment counting (docs/RULES.md, Segments).
 
     Text made only of GSM-7 characters (3GPP TS 23.038 basic character set
     plus its extension table) is 1 segment up to 160 septets, else

@@ -1,28 +1,15 @@
-{#- Hard-bounce suppression (SPEC §8): its variables, validated in one place,
-    and the running count its streaks are built from. -#}
+{#- Hard-bounce suppression (docs/RULES.md, Suppression): its variables (checked
+    before a run starts, orchestration/variables.py) and the running count its
+    streaks are built from. -#}
 
-{#- The variable hard_bounce_threshold as a whole number >= 1 (default 3);
-    raises a compilation error otherwise. -#}
+{#- The variable hard_bounce_threshold (default 3) as a number. -#}
 {% macro hard_bounce_threshold() -%}
-    {%- set value = var('hard_bounce_threshold', 3) -%}
-    {%- set text = (3 if value is none else value) | string | trim -%}
-    {%- if not text.isdigit() or (text | int) < 1 -%}
-        {{ exceptions.raise_compiler_error(
-            "var hard_bounce_threshold must be a whole number of at least 1, got '" ~ text ~ "'") }}
-    {%- endif -%}
-    {{ return(text | int) }}
+    {{ return(var('hard_bounce_threshold') | int) }}
 {%- endmacro %}
 
-{#- The variable suppression_mode, lower-cased: 'total' (default) or
-    'consecutive'; raises a compilation error otherwise. -#}
+{#- The variable suppression_mode: 'total' (default) or 'consecutive'. -#}
 {% macro suppression_mode() -%}
-    {%- set value = var('suppression_mode', 'total') -%}
-    {%- set mode = ('total' if value is none else value) | string | trim | lower -%}
-    {%- if mode not in ('total', 'consecutive') -%}
-        {{ exceptions.raise_compiler_error(
-            "var suppression_mode must be 'total' or 'consecutive', got '" ~ mode ~ "'") }}
-    {%- endif -%}
-    {{ return(mode) }}
+    {{ return(var('suppression_mode') | string | lower) }}
 {%- endmacro %}
 
 {#- Number of rows so far (this one included) of the partition, in the given

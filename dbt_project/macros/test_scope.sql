@@ -35,10 +35,7 @@
 
 {#- 'touched' (default) or 'all': whether this data test is scoped. -#}
 {% macro test_scope_is_touched() -%}
-    {%- if var('test_scope', 'touched') not in ('touched', 'all') -%}
-        {{ exceptions.raise_compiler_error("test_scope must be touched or all, got " ~ var('test_scope')) }}
-    {%- endif -%}
-    {%- if flags.FULL_REFRESH or var('test_scope', 'touched') == 'all' or model.resource_type != 'test' -%}
+    {%- if flags.FULL_REFRESH or var('test_scope') == 'all' or model.resource_type != 'test' -%}
         {%- do return(false) -%}
     {%- endif -%}
     {#- A relationships test can fail on an untouched row when a parent row
@@ -58,7 +55,7 @@
     reads neither the seed nor variables, so no fingerprint. -#}
 {% macro test_scope_loads_changed() -%}
     select load_log.load_id
-    from {{ source('raw', 'load_log') }} as load_log
+    from {{ test_scope_relation('base_raw__load_log') }} as load_log
     where
         load_log.status = 'loaded'
         and (
@@ -151,7 +148,7 @@
             message_id in (
                 with changed as materialized (
                     select messages.message_id
-                    from {{ source('raw', 'messages') }} as messages
+                    from {{ test_scope_relation('base_raw__messages') }} as messages
                     where messages._load_id in ({{ test_scope_loads_changed() }})
                 )
                 {%- if pmid_keys %},
@@ -159,13 +156,13 @@
                     select distinct
                         messages.provider,
                         messages.provider_message_id
-                    from {{ source('raw', 'messages') }} as messages
+                    from {{ test_scope_relation('base_raw__messages') }} as messages
                     where messages.message_id in (select changed.message_id from changed)
                 )
                 select changed.message_id from changed
                 union
                 select messages.message_id
-                from {{ source('raw', 'messages') }} as messages
+                from {{ test_scope_relation('base_raw__messages') }} as messages
                 semi join changed_provider_message_ids as changed_ids
                     on
                         lower(messages.provider) = lower(changed_ids.provider)
@@ -185,7 +182,7 @@
                 click_id in (
                     with changed as materialized (
                         select clicks.click_id
-                        from {{ source('raw', 'clicks') }} as clicks
+                        from {{ test_scope_relation('base_raw__clicks') }} as clicks
                         where clicks.click_id is not null and clicks._load_id in ({{ test_scope_loads_changed() }})
                     )
                     select changed.click_id from changed
@@ -194,7 +191,7 @@
                     click_id is null and message_id in (
                         with changed as materialized (
                             select clicks.message_id
-                            from {{ source('raw', 'clicks') }} as clicks
+                            from {{ test_scope_relation('base_raw__clicks') }} as clicks
                             where clicks.click_id is null and clicks._load_id in ({{ test_scope_loads_changed() }})
                         )
                         select changed.message_id from changed

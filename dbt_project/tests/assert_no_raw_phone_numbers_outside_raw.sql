@@ -1,4 +1,4 @@
-{#- PII rule (SPEC §9): no raw phone number outside the raw schema. Fails for
+{#- PII rule (docs/RULES.md, Warehouse layout): no raw phone number outside the raw schema. Fails for
     every column named like a phone number that is not a hash or a mask. -#}
 -- depends_on: {{ ref('stg_raw__contacts') }}
 -- depends_on: {{ ref('stg_raw__orders') }}

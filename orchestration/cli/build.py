@@ -17,10 +17,6 @@ import duckdb
 from orchestration.paths import dagster_home, log_dir
 from orchestration.publish.warehouse import working_path
 
-KNOWN_VARS = {"attribution_window_hours", "attribution_model", "hard_bounce_threshold", "suppression_mode",
-              "pending_expiry_hours", "run_at", "test_scope", "alert_drop_points", "alert_min_messages",
-              "vonage_price_currency"}
-
 
 @dataclass
 class RunSummary:
@@ -40,44 +36,6 @@ class RunSummary:
     readers_copy_tables: int = 0
     readers_copy_seconds: float = 0.0
     unknown_folders: list[str] = field(default_factory=list)  # landing folders that are no entity
-
-
-_CHOICES = {"attribution_model": ("last_click", "first_click"), "suppression_mode": ("total", "consecutive"),
-            "test_scope": ("touched", "all")}
-_NUMBERS = {"attribution_window_hours": 0, "hard_bounce_threshold": 1, "pending_expiry_hours": 0,
-            "alert_drop_points": 0, "alert_min_messages": 1}
-
-
-def _check_var(name: str, value) -> None:
-    if name == "vonage_price_currency" and not (isinstance(value, str) and len(value) == 3 and value.isalpha()):
-        raise ValueError(f"vonage_price_currency must be an ISO 4217 code such as EUR, got {value!r}")
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ValueError(f"{name} must be one of {', '.join(_CHOICES[name])}, got {value!r}")
-    if name in _NUMBERS and value is not None and (not isinstance(value, int) or value < _NUMBERS[name]):
-        raise ValueError(f"{name} must be a whole number of at least {_NUMBERS[name]}, got {value!r}")
-    if name in _NUMBERS and value is None and name != "pending_expiry_hours":
-        raise ValueError(f"{name} cannot be off")
-
-
-def parse_vars(pairs: list[str]) -> dict:
-    """`NAME=VALUE` pairs -> dbt vars; numbers become numbers, `null`/`off` become null."""
-    parsed = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--var expects NAME=VALUE, got {pair!r}")
-        name = name.strip()
-        if name not in KNOWN_VARS:
-            raise ValueError(f"unknown variable {name!r}; known: {', '.join(sorted(KNOWN_VARS))}")
-        value = value.strip()
-        if value.lower() in ("null", "none", "off", ""):
-            parsed[name] = None
-        elif value.lstrip("-").isdigit():
-            parsed[name] = int(value)
-        else:
-            parsed[name] = value
-        _check_var(name, parsed[name])
-    return parsed
 
 
 def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool = False) -> RunSummary:

@@ -1,4 +1,4 @@
-"""`mmsreport`: run, generate, demo, report, export-suppressions (SPEC §10), site (issue 9), metrics (issue 16)."""
+"""`mmsreport`: run, generate, demo, report, export-suppressions, site, metrics (docs/RULES.md, Commands and variables)."""
 
 from __future__ import annotations
 
@@ -30,11 +30,12 @@ def _path(value: str) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.cli.build import parse_vars, run_build
+    from orchestration.cli.build import run_build
     from orchestration.cli.summary import print_run_summary
+    from orchestration.variables import parse_pairs
 
     try:
-        dbt_vars = parse_vars(args.var)
+        dbt_vars = parse_pairs(args.var)
     except ValueError as exc:
         print(f"mmsreport run: {exc}", file=sys.stderr)
         return 2
@@ -180,15 +181,15 @@ def _is_loopback(host: str) -> bool:
 
 def ui_command(args: argparse.Namespace) -> tuple[list[str], dict, str | None]:
     """`dagster dev` for our definitions: its argv, environment, and a warning when not on loopback."""
-    from orchestration.cli.build import parse_vars
     from orchestration.paths import dagster_home
+    from orchestration.variables import parse_pairs
 
     env = dict(os.environ)
     env["DAGSTER_HOME"] = str(dagster_home())  # the same default (and the same runs) as `mmsreport run`
     env["MMSREPORT_LANDING"] = str(args.landing)
     env["MMSREPORT_WAREHOUSE"] = str(args.warehouse)
     if args.var:
-        env["MMSREPORT_VARS"] = json.dumps(parse_vars(args.var))
+        env["MMSREPORT_VARS"] = json.dumps(parse_pairs(args.var))
     dagster = Path(sys.executable).with_name("dagster")
     argv = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions",
             "-h", args.host, "-p", str(args.port)]

@@ -120,14 +120,11 @@ def campaign_detail(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[st
         ).fetchone()
         out += ["", f"{title} ({count:,} contacts)"]
         contacts = con.execute(
-            "select c.contact_id, d.phone_number_masked, c.messages, c.clicks, max(m.status_at), "
-            "max(m.error_code) "
+            "select c.contact_id, d.phone_number_masked, c.messages, c.clicks, c.status_at, c.error_code "
             "from marts.fct_campaign_contacts c "
             "left join marts.dim_contacts d on d.contact_id = c.contact_id "
-            "left join marts.fct_messages m on m.campaign_id = c.campaign_id and m.contact_id = c.contact_id "
-            "  and m.delivery_status = c.delivery_status "
             "where c.campaign_id = ? and c.delivery_status = ? "
-            "group by all order by c.contact_id limit ?",
+            "order by c.contact_id limit ?",
             [campaign_id, status, TAB_ROWS],
         ).fetchall()
         if contacts:

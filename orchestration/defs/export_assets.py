@@ -25,7 +25,8 @@ def suppressions_export_path(published: Path) -> Path:
     deps=[published_warehouse],
     kinds={"csv"},
     description=(
-        "The hard-bounce suppression list for the sending platform (SPEC §8): the suppressed contacts of "
+        "The hard-bounce suppression list for the sending platform (docs/RULES.md, Suppression): the suppressed "
+        "contacts of "
         "marts.contact_suppressions with their E.164 number, written atomically, owner-only, next to the "
         "published warehouse as <warehouse stem>.suppressions.csv (the same file as "
         "`mmsreport export-suppressions`)."

@@ -1,4 +1,5 @@
-"""One Dagster asset per landing entity: load new files into raw.<entity>."""
+"""One Dagster asset per landing entity: load new files into raw.<entity>; and raw/load_log, the log every
+one of them writes, as an asset downstream of them all (staging reads it to know the current files)."""
 
 
 import logging
@@ -61,4 +62,23 @@ def build_raw_asset(entity: str):
     return _load
 
 
-raw_assets = [build_raw_asset(entity) for entity in SPECS]
+LOAD_LOG_KEY = AssetKey(["raw", "load_log"])
+
+
+@asset(
+    key=LOAD_LOG_KEY,
+    group_name="raw",
+    deps=[AssetKey(["raw", entity]) for entity in SPECS],
+    description="raw.load_log: every file version the raw assets loaded, skipped as unchanged or failed to read "
+                "(written by them as they load; complete once they all ran). Staging keeps the current versions.",
+    kinds={"duckdb"},
+)
+def load_log(warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.writing() as database, connect(database) as con:
+        current, failed = con.execute(
+            "select count(*) filter (where is_current and status = 'loaded'), "
+            "count(*) filter (where status = 'failed') from raw.load_log").fetchone()
+    return MaterializeResult(metadata={"current_files": current, "failed_attempts": failed})
+
+
+raw_assets = [*(build_raw_asset(entity) for entity in SPECS), load_log]

@@ -9,10 +9,11 @@ from dagster import ConfigurableResource
 from orchestration.publish.readers_copy import default_readers_copy_path
 from orchestration.publish.warehouse import WarehouseLock, wait_for_other_writers, working_path
 from orchestration.site.build import default_site_dir
+from orchestration.variables import validated
 
 
 class WarehouseResource(ConfigurableResource):
-    """Landing folder, published warehouse file and dbt variables (SPEC §10).
+    """Landing folder, published warehouse file and dbt variables (docs/RULES.md, Commands and variables).
 
     Assets write to the working database beside the published file; the publish
     asset copies it into place once everything is built and tested.
@@ -26,7 +27,8 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def dbt_vars(self) -> dict:
-        return json.loads(self.dbt_vars_json)
+        """The configured dbt variables, checked (a bad value fails the asset before it writes anything)."""
+        return validated(json.loads(self.dbt_vars_json))
 
     @property
     def published(self) -> Path:

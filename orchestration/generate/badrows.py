@@ -1,4 +1,4 @@
-"""Bad rows (SPEC §4): corrupted copies of a few staged rows, with fresh ids.
+"""Bad rows (docs/RULES.md, Loading guarantees): corrupted copies of a few staged rows, with fresh ids.
 
 Each kind is injected at BAD_ROW_RATE of the entity's rows in a day folder, and at
 least once per run (on an early day that has rows of that entity).

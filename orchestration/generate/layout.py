@@ -1,4 +1,4 @@
-"""Landing-zone layout: entity file columns (SPEC §3), file formats, naming."""
+"""Landing-zone layout: entity file columns (docs/RULES.md, Input files), file formats, naming."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 from orchestration.generate import native
 
-# File columns per entity, in SPEC §3 order (accounts also carry updated_at, a
+# File columns per entity, in the order of docs/RULES.md, Input files (accounts also carry updated_at, a
 # versioned entity). smpp_receipts files are plain text, one DLR per line.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": ("account_id", "name", "currency", "default_region",
@@ -28,7 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 ENTITIES: tuple[str, ...] = tuple(COLUMNS)
 
-# Required columns per SPEC §3 ("x|y" = either column).
+# Required columns per docs/RULES.md, Input files ("x|y" = either column).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "accounts": ("account_id",),
     "campaigns": ("campaign_id", "account_id", "name", "message_type"),

@@ -34,7 +34,7 @@ def read_file(path: str | Path) -> list[dict]:
 
 
 def entity_files(root: str | Path, entity: str) -> list[Path]:
-    """Files of an entity, sorted by path (the order SPEC §3 tie-breaks use)."""
+    """Files of an entity, sorted by path (the order docs/RULES.md, Versions and repeats tie-breaks use)."""
     return sorted(p for p in Path(root, entity).rglob("*")
                   if p.is_file() and not p.name.startswith("."))
 

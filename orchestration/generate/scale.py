@@ -34,7 +34,7 @@ class Scale:
         )
 
 
-# Event rates (per message unless stated); see SPEC §5 for the statuses they produce.
+# Event rates (per message unless stated); see docs/RULES.md, Delivery status for the statuses they produce.
 OUTCOMES = (  # cumulative upper bounds of a uniform draw, for contacts not "dead"
     ("delivered", 0.870),
     ("soft", 0.905),

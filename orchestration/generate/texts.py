@@ -1,4 +1,4 @@
-"""Campaign names and message bodies, and the SPEC §5 segment count."""
+"""Campaign names and message bodies, and the segment count (docs/RULES.md, Segments)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def units(text: str) -> int:
 
 
 def segments(text: str | None, is_mms: bool = False) -> int:
-    """Segments of a message per SPEC §5."""
+    """Segments of a message per docs/RULES.md, Segments."""
     if is_mms or not text:
         return 1
     n = units(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 Choice = tuple[str, str | None, int]
 
-# kind -> [(status, error_code, weight)], per provider (SPEC §5 vocabularies).
+# kind -> [(status, error_code, weight)], per provider (docs/RULES.md, Delivery status vocabularies).
 RECEIPT_VOCAB: dict[str, dict[str, list[Choice]]] = {
     "twilio": {
         "int1": [("queued", None, 90), ("accepted", None, 10)],

@@ -1,4 +1,4 @@
-"""What each landing entity must and may contain (SPEC §3), as validation specs.
+"""What each landing entity must and may contain (docs/RULES.md, Input files), as validation specs.
 
 Kinds: text (trimmed, empty -> null), upper / lower (text with case folded),
 timestamp (ISO 8601 -> UTC), int, money (DECIMAL(18,2), not negative),

@@ -27,6 +27,7 @@ from orchestration.ingestion.validate import (
     MissingColumnError,
     validate,
 )
+from orchestration.paths import default_memory_limit
 
 
 @dataclass
@@ -72,8 +73,9 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
 
 
 def memory_limit() -> str:
-    """DuckDB's memory bound for loading, as for the dbt build (profiles.yml)."""
-    return os.environ.get("MMSREPORT_MEMORY_LIMIT", "3GB")
+    """DuckDB's memory bound for loading, the same as the dbt build's: MMSREPORT_MEMORY_LIMIT, else the
+    default written once, in profiles.yml."""
+    return os.environ.get("MMSREPORT_MEMORY_LIMIT") or default_memory_limit()
 
 
 def discover_files(landing: Path, entity: str) -> Iterator[tuple[str, Path]]:

@@ -21,7 +21,7 @@ META_COLUMNS: dict[str, str] = {
     "_loaded_at": "TIMESTAMP NOT NULL",
 }
 
-# Typed columns of each entity, in SPEC §3 order.
+# Typed columns of each entity, in the order of docs/RULES.md, Input files.
 ENTITY_COLUMNS: dict[str, dict[str, str]] = {
     name: {column.name: SQL_TYPES[column.kind] for column in spec.columns}
     for name, spec in SPECS.items()

@@ -22,13 +22,12 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from orchestration.publish.warehouse import fsync_dir, remove_stale_temporary_copies
+from orchestration.publish.atomic import replacing
 
 SCHEMAS = ("marts", "audit")
 DEFAULT_MODE = 0o640
@@ -105,33 +104,24 @@ def publish_readers_copy(warehouse: Path, target: Path, manifest: Path | None = 
     """Write the readers' copy of `warehouse` (the published file, opened read-only) to `target`, atomically."""
     started = time.monotonic()
     mode = readers_copy_mode() if mode is None else mode
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporary_copies(target)
-    for stale_log in target.parent.glob(f".{target.name}.*.tmp.wal"):  # DuckDB's log of a killed copy
-        stale_log.unlink(missing_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
     result = ReadersCopyResult(path=target)
     try:
-        # The warehouse is the main database (its views name its own catalog); the copy is attached beside it.
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            con.execute("set TimeZone = 'UTC'")
-            con.execute(f"attach '{_sql_text(str(tmp))}' as readers_copy "
-                        f"(read_only false, storage_version '{_sql_text(version or storage_version())}')")
-            _copy_tables(con, result)
-            result.comments = _add_comments(con, dbt_descriptions(manifest))
-            _check_no_phone_numbers(con)
-            con.execute("checkpoint readers_copy")
-            con.execute("detach readers_copy")
-        Path(f"{tmp}.wal").unlink(missing_ok=True)  # empty after the checkpoint; never published
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
-        raise
+        with replacing(target, mode) as tmp:
+            tmp.unlink()  # DuckDB creates the database file itself
+            # The warehouse is the main database (its views name its own catalog); the copy is attached beside it.
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                con.execute("set TimeZone = 'UTC'")
+                con.execute(f"attach '{_sql_text(str(tmp))}' as readers_copy "
+                            f"(read_only false, storage_version '{_sql_text(version or storage_version())}')")
+                _copy_tables(con, result)
+                result.comments = _add_comments(con, dbt_descriptions(manifest))
+                _check_no_phone_numbers(con)
+                con.execute("checkpoint readers_copy")
+                con.execute("detach readers_copy")
+    finally:
+        # DuckDB's log beside the copy: empty after the checkpoint, or left by a failed or killed copy.
+        for log in target.parent.glob(f".{target.name}.*.tmp.wal"):
+            log.unlink(missing_ok=True)
     result.size_bytes = target.stat().st_size
     result.seconds = time.monotonic() - started
     return result

@@ -19,12 +19,13 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from orchestration.publish.atomic import OWNER_ONLY, replacing
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -71,12 +72,6 @@ def wait_for_other_writers(database: Path, timeout: float = 3600.0, poll: float 
             time.sleep(poll)
 
 
-def remove_stale_temporary_copies(target: Path) -> None:
-    """Delete temporary copies a killed publish left next to `target` (call with the warehouse locked)."""
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
-
-
 def checkpoint(database: Path) -> None:
     """Fold the write-ahead log into the database file, so the file alone is complete."""
     with duckdb.connect(str(database)) as con:
@@ -90,28 +85,8 @@ def publish(working: Path, published: Path) -> None:
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporary_copies(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp_name)
-        with open(tmp_name, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o600)  # phone numbers live in raw: owner only
-        os.replace(tmp_name, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with replacing(target, OWNER_ONLY) as tmp:  # phone numbers live in raw: owner only
+        shutil.copyfile(source, tmp)
 
 
 class WarehouseLock:

@@ -46,38 +46,29 @@ class Account:
 
 
 CAMPAIGNS_SQL = """
-with attributed_accounts as (
-    select distinct account_id from marts.fct_order_attribution
-)
-select o.*, d.account_name, d.body, d.media_url, d.created_at,
-    o.account_id in (select account_id from attributed_accounts) as has_attribution
+select o.*, d.account_name, d.body, d.media_url, d.created_at, coalesce(a.has_attribution, false) as has_attribution
 from marts.fct_campaign_overview o
 left join marts.dim_campaigns d on d.campaign_id = o.campaign_id
+left join marts.dim_accounts a on a.account_id = o.account_id
 order by o.last_sent_at desc nulls last, o.campaign_id
 """
 
+# The accounts with a campaign or a hard-bounced contact; their settings are those of marts.dim_accounts.
 ACCOUNTS_SQL = """
-with ids as (
-    select account_id from marts.dim_campaigns
-    union
-    select account_id from marts.contact_suppressions where account_id is not null
-),
-names as (
-    select account_id, any_value(account_name) as account_name, any_value(currency) as currency,
-        count(*) as campaigns
-    from marts.dim_campaigns group by account_id
+with campaigns as (
+    select account_id, count(*) as campaigns from marts.dim_campaigns group by account_id
 ),
 suppressions as (
     select account_id, count(*) as hard_bounced, count(*) filter (where is_suppressed) as suppressed
     from marts.contact_suppressions group by account_id
 )
-select ids.account_id, names.account_name, coalesce(names.currency, 'GBP'),
-    ids.account_id in (select account_id from marts.fct_order_attribution) as has_attribution,
-    coalesce(names.campaigns, 0), coalesce(suppressions.hard_bounced, 0), coalesce(suppressions.suppressed, 0)
-from ids
-left join names on names.account_id = ids.account_id
-left join suppressions on suppressions.account_id = ids.account_id
-order by ids.account_id
+select a.account_id, a.account_name, a.currency, a.has_attribution,
+    coalesce(campaigns.campaigns, 0), coalesce(suppressions.hard_bounced, 0), coalesce(suppressions.suppressed, 0)
+from marts.dim_accounts a
+left join campaigns on campaigns.account_id = a.account_id
+left join suppressions on suppressions.account_id = a.account_id
+where campaigns.account_id is not null or suppressions.account_id is not null
+order by a.account_id
 """
 
 # What each campaign cost, one row per currency (never added across currencies).
@@ -113,26 +104,15 @@ from orders
 group by all
 """
 
-# One row per contact of a tab, in page order. The status time and error code are
-# those of the contact's latest message in the campaign with the contact's status
-# (the latest with an error code; of two at the same time, the larger code, so that
-# every build writes the same page).
+# One row per contact of a tab, in page order. The status time and error code are the
+# mart's (fct_campaign_contacts: those of the contact's deciding message), as in `mmsreport report`.
 TAB_ROWS_SQL = """
-with message_status as (
-    select campaign_id, contact_id, delivery_status, max(status_at) as status_at,
-        arg_max(error_code, (status_at, error_code)) filter (where status_at is not null) as error_code
-    from marts.fct_messages
-    where {only}
-    group by all
-)
-select cc.campaign_id, cc.delivery_status, cc.contact_id, d.phone_number_masked, m.status_at, m.error_code,
+select cc.campaign_id, cc.delivery_status, cc.contact_id, d.phone_number_masked, cc.status_at, cc.error_code,
     cc.messages, cc.clicks
 from marts.fct_campaign_contacts cc
 left join marts.dim_contacts d on d.contact_id = cc.contact_id
-left join message_status m
-    on m.campaign_id = cc.campaign_id and m.contact_id = cc.contact_id and m.delivery_status = cc.delivery_status
-where cc.delivery_status in ('delivered', 'pending', 'soft_bounce', 'hard_bounce', 'deleted') and {only_cc}
-order by cc.campaign_id, cc.delivery_status, m.status_at desc nulls last, cc.contact_id
+where cc.delivery_status in ('delivered', 'pending', 'soft_bounce', 'hard_bounce', 'deleted') and {only}
+order by cc.campaign_id, cc.delivery_status, cc.status_at desc nulls last, cc.contact_id
 """
 
 SUPPRESSION_ROWS_SQL = """
@@ -147,26 +127,17 @@ order by s.account_id, s.suppressed_at desc, s.contact_id
 # Digests of the rows behind each campaign's and each account's pages, for the incremental site build:
 # one set-based pass per table, grouped by campaign (account). A digest is the row count and the sum of
 # DuckDB's 64-bit hash() of each row's shown fields (order-independent: the page order is a function of
-# the rows). Inputs, not outputs: every message of a campaign counts, also those the tabs do not show,
-# so a digest may change without a visible change (a needless re-render), never the other way round.
+# the rows). Every contact row of a campaign counts, also those the tabs do not show (not_sent), so a
+# digest may change without a visible change (a needless re-render), never the other way round.
 # The campaign list's own figures (overview, charts, names) are hashed in Python from the Campaign
 # objects the build loads anyway (build.py).
 CAMPAIGN_ROWS_DIGEST_SQL = """
-with contacts as (
-    select cc.campaign_id, count(*) as n,
-        sum(hash(cc.contact_id, cc.delivery_status, cc.messages, cc.clicks, d.phone_number_masked)::hugeint) as h
-    from marts.fct_campaign_contacts cc
-    left join marts.dim_contacts d on d.contact_id = cc.contact_id
-    group by all
-), messages as (
-    select campaign_id, count(*) as n, sum(hash(contact_id, delivery_status, status_at, error_code)::hugeint) as h
-    from marts.fct_messages
-    group by all
-)
-select coalesce(c.campaign_id, m.campaign_id),
-    concat_ws(':', coalesce(c.n, 0), coalesce(c.h, 0), coalesce(m.n, 0), coalesce(m.h, 0))
-from contacts c
-full join messages m on m.campaign_id = c.campaign_id
+select cc.campaign_id,
+    concat_ws(':', count(*), sum(hash(cc.contact_id, cc.delivery_status, cc.status_at, cc.error_code, cc.messages,
+                                      cc.clicks, d.phone_number_masked)::hugeint))
+from marts.fct_campaign_contacts cc
+left join marts.dim_contacts d on d.contact_id = cc.contact_id
+group by all
 """
 
 ACCOUNT_ROWS_DIGEST_SQL = """
@@ -240,9 +211,8 @@ def _only(column: str, ids: list[str] | None) -> tuple[str, list]:
 def tab_rows(con: duckdb.DuckDBPyConnection, campaign_ids: list[str] | None = None) -> Iterator[tuple]:
     """(campaign_id, status, contact_id, masked number, status_at, error_code, messages, clicks), in page order;
     only the campaigns in campaign_ids when given."""
-    only, params = _only("campaign_id", campaign_ids)
-    only_cc, params_cc = _only("cc.campaign_id", campaign_ids)
-    return _stream(con, TAB_ROWS_SQL.format(only=only, only_cc=only_cc), params + params_cc)
+    only, params = _only("cc.campaign_id", campaign_ids)
+    return _stream(con, TAB_ROWS_SQL.format(only=only), params)
 
 
 def suppression_rows(con: duckdb.DuckDBPyConnection, account_ids: list[str] | None = None) -> Iterator[tuple]:
@@ -253,7 +223,7 @@ def suppression_rows(con: duckdb.DuckDBPyConnection, account_ids: list[str] | No
 
 
 def campaign_row_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """campaign_id -> digest of its delivery-tab rows (contacts, their masked numbers, their messages)."""
+    """campaign_id -> digest of its delivery-tab rows (contacts, status times, error codes, masked numbers)."""
     return dict(con.execute(CAMPAIGN_ROWS_DIGEST_SQL).fetchall())
 
 

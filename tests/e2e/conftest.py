@@ -48,28 +48,31 @@ def reference_landing(landing):
     return read_landing(landing)
 
 
-_built: dict[tuple, Path] = {}
+def warehouse_builder(landing: Path, folder: Path, cwd: Path):
+    """build(**vars) -> a warehouse in `folder` built from `landing` with those dbt vars by the real command,
+    once per set of vars: the modules that only read a warehouse share it."""
+    built: dict[tuple, Path] = {}
+
+    def _build(**dbt_vars) -> Path:
+        key = tuple(sorted(dbt_vars.items()))
+        if key not in built:
+            name = "_".join(f"{k}-{v}" for k, v in key) or "default"
+            warehouse = folder / f"{name}.duckdb"
+            args = ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+            for k, v in key:
+                args += ["--var", f"{k}={v}"]
+            result = run_mmsreport(*args, cwd=cwd)
+            assert result.returncode == 0, result.stdout + result.stderr
+            built[key] = warehouse
+        return built[key]
+
+    return _build
 
 
 @pytest.fixture(scope="session")
 def build(e2e_root, landing):
-    """build(**vars) -> path of a warehouse built from the landing data with those dbt vars."""
-
-    def _build(**dbt_vars) -> Path:
-        key = tuple(sorted(dbt_vars.items()))
-        if key not in _built:
-            name = "_".join(f"{k}-{v}" for k, v in key) or "default"
-            warehouse = e2e_root / "warehouses" / f"{name}.duckdb"
-            args = ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
-            for k, v in key:
-                args += ["--var", f"{k}={v}"]
-            result = run_mmsreport(*args, cwd=e2e_root)
-            assert result.returncode == 0, result.stdout + result.stderr
-            _built[key] = warehouse
-        return _built[key]
-
-    yield _build
-    _built.clear()
+    """build(**vars) -> path of a warehouse built from the session's landing data with those dbt vars."""
+    yield warehouse_builder(landing, e2e_root / "warehouses", e2e_root)
     shutil.rmtree(e2e_root / "warehouses", ignore_errors=True)
 
 

@@ -3,7 +3,8 @@ audit.currency_mismatches vs the reference (tests/reference/attribution.py), und
 and two window sizes.
 
 The session's shared landing (3,000 messages) has about a dozen orders and no assisted one, so this module
-generates its own, larger landing (same seed) in which every rule of SPEC §7 shows up; the shared landing
+generates its own, larger landing (same seed) in which every rule of docs/RULES.md, Revenue attribution
+shows up; the shared landing
 is still compared under the default variables (its warehouse is built once for the whole session).
 """
 
@@ -17,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SEED, query, run_mmsreport
+from tests.e2e.conftest import SEED, query, run_mmsreport, warehouse_builder
 from tests.reference.attribution import attribute, contact_for, credit_unsubscribes
 from tests.reference.delivery import build as reference_build
 from tests.reference.landing import latest_versions, read_landing
+
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
 
 MESSAGES, DAYS = 50_000, 12
 
@@ -58,23 +61,8 @@ def reference(attribution_landing) -> tuple:
 @pytest.fixture(scope="module")
 def build_attribution(e2e_root, attribution_landing):
     """build_attribution(**vars) -> warehouse built from this module's landing with those dbt vars."""
-    built: dict[tuple, Path] = {}
     root = e2e_root / "warehouses_attribution"
-
-    def _build(**dbt_vars) -> Path:
-        key = tuple(sorted(dbt_vars.items()))
-        if key not in built:
-            name = "_".join(f"{k}-{v}" for k, v in key) or "default"
-            warehouse = root / f"{name}.duckdb"
-            args = ["run", "--landing", str(attribution_landing), "--warehouse", str(warehouse)]
-            for k, v in key:
-                args += ["--var", f"{k}={v}"]
-            result = run_mmsreport(*args, cwd=e2e_root)
-            assert result.returncode == 0, result.stdout + result.stderr
-            built[key] = warehouse
-        return built[key]
-
-    yield _build
+    yield warehouse_builder(attribution_landing, root, e2e_root)
     shutil.rmtree(root, ignore_errors=True)
 
 

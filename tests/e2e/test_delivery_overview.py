@@ -7,6 +7,8 @@ import pytest
 from tests.e2e.conftest import query
 from tests.reference.delivery import build as reference_build
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 OVERVIEW_COLUMNS = [
     "account_id", "campaign_name", "message_type", "last_sent_at", "messages_sent", "messages_delivered",
     "total_segments", "unique_sends", "unique_deliveries", "pending", "soft_bounces", "hard_bounces", "deleted",
@@ -50,6 +52,27 @@ def test_every_campaign_contact_has_the_reference_status(warehouse, expected):
     actual = {(r["campaign_id"], r["contact_id"]): r["delivery_status"]
               for r in query(warehouse, "select * from marts.fct_campaign_contacts")}
     assert actual == expected["contact_status"]
+
+
+def test_every_campaign_contact_has_the_reference_status_time_and_error_code(warehouse, expected):
+    actual = {(r["campaign_id"], r["contact_id"]): (r["status_at"], r["error_code"])
+              for r in query(warehouse, "select * from marts.fct_campaign_contacts")}
+    assert actual == expected["contact_status_detail"]
+
+
+def test_every_account_has_its_settings_in_effect(warehouse, expected):
+    actual = {r["account_id"]: r for r in query(warehouse, "select * from marts.dim_accounts")}
+    campaign_accounts = {c["account_id"] for c in expected["campaigns"].values()}
+    assert set(expected["accounts"]) | campaign_accounts <= actual.keys()
+    for account_id, account in expected["accounts"].items():
+        got = actual[account_id]
+        assert got["is_loaded"]
+        assert got["currency"] == (account.get("currency") or "GBP").upper()
+        assert got["default_region"] == (account.get("default_region") or "GB").upper()
+        assert got["hard_bounce_suppression"] == (account.get("hard_bounce_suppression") is not False)
+        assert got["attribution_window_hours"] == (account.get("attribution_window_hours") or 120)
+    attributed = {r["account_id"] for r in query(warehouse, "select account_id from marts.fct_order_attribution")}
+    assert {a for a, r in actual.items() if r["has_attribution"]} == attributed
 
 
 def test_every_overview_column_matches_the_reference(warehouse, expected):

@@ -1,7 +1,7 @@
 """Night-by-night incremental builds give exactly the result of a full rebuild.
 
 The landing data arrives over six nightly drops with the awkward cases of
-SPEC §3-§4: receipts and clicks before their messages (one day's messages
+docs/RULES.md, Input files / Loading guarantees: receipts and clicks before their messages (one day's messages
 held back two nights), final receipts days late (one day's receipts held back
 to the last night), a file rewritten in place between nights (a new version
 of the path, the old one superseded), and a duplicate message_id in a file
@@ -21,6 +21,8 @@ import duckdb
 import pytest
 
 from tests.e2e.conftest import run_mmsreport
+
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
 
 SEED, MESSAGES, DAYS = 11, 4000, 6
 

@@ -18,6 +18,8 @@ import pytest
 from orchestration.paths import REPO_ROOT
 from tests.e2e.conftest import build_first_days, copy_days, run_mmsreport
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 SCOPED = {  # test name prefix -> text only the scoped SQL contains
     "unique_fct_messages_message_id": "int_messages_touched",
     "unique_int_receipts_mapped_receipt_key": "int_receipt_provider_message_ids_touched",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 
 from orchestration.publish.build_state import is_up_to_date
 from tests.e2e.conftest import run_mmsreport
+
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
 
 
 def _copy_warehouse(source, target_dir, readers_copy: bool = True):

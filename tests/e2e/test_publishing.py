@@ -11,6 +11,8 @@ import pytest
 
 from tests.e2e.conftest import MMSREPORT, build_first_days, copy_days, query, run_mmsreport
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 TOTALS = "select sum(messages_sent) as sent, count(*) as campaigns from marts.fct_campaign_overview"
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from tests.e2e.conftest import query, run_mmsreport
 from tests.reference.delivery import build as reference_build
 from tests.reference.suppression import contacts_of, sends_after_suppression, suppressions
 
+pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
+
 CONFIGS = [
     pytest.param({}, id="total-3"),
     pytest.param({"suppression_mode": "consecutive"}, id="consecutive-3"),

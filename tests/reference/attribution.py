@@ -1,4 +1,4 @@
-"""SPEC §7: click-based order attribution and unsubscribe crediting."""
+"""docs/RULES.md, Revenue attribution: click-based order attribution and unsubscribe crediting."""
 
 from __future__ import annotations
 

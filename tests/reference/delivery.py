@@ -1,4 +1,5 @@
-"""SPEC §5-§6: delivery status per message and per contact, segments, the campaign overview."""
+"""Delivery status per message and per contact, segments, the campaign overview (docs/RULES.md, Delivery status,
+Segments, Campaign overview)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tests.reference.landing import Landing, first_occurrences, latest_versions
 PENDING, DELIVERED, SOFT, HARD, DELETED, NOT_SENT = (
     "pending", "delivered", "soft_bounce", "hard_bounce", "deleted", "not_sent")
 
-# SPEC §5 table: (provider, lower-case status) -> (canonical, final); error-code rules below.
+# docs/RULES.md, Delivery status table: (provider, lower-case status) -> (canonical, final); error-code rules below.
 STATUS_TABLE = {
     **{("generic", s): (s, s != PENDING) for s in (PENDING, DELIVERED, SOFT, HARD, DELETED, NOT_SENT)},
     ("smpp", "delivrd"): (DELIVERED, True), **{("smpp", s): (PENDING, False) for s in (
@@ -103,7 +104,7 @@ def message_statuses(landing: Landing, messages: dict[str, dict], pending_expiry
 
 
 def build(landing: Landing, **status_options) -> dict:
-    """Everything §5-§6 derives, keyed for comparison with the marts."""
+    """Everything the delivery status and overview rules derive, keyed for comparison with the marts."""
     campaigns = latest_versions(landing.rows["campaigns"], "campaign_id")
     accounts = latest_versions(landing.rows["accounts"], "account_id")
     messages = {m["message_id"]: m for m in first_occurrences(landing.rows["messages"], lambda r: r["message_id"])}
@@ -134,10 +135,16 @@ def build(landing: Landing, **status_options) -> dict:
     per_contact = defaultdict(list)
     for m in fct_messages.values():
         per_contact[(m["campaign_id"], m["contact_id"])].append(m)
-    contact_status = {}
+    contact_status, contact_status_detail = {}, {}
     for key, items in per_contact.items():
         sent = [m["delivery_status"] for m in items if m["delivery_status"] != NOT_SENT]
         contact_status[key] = min(sent, key=CONTACT_PRECEDENCE.index) if sent else NOT_SENT
+        # The deciding message: of those with the contact's status, the latest status_at (untimed last),
+        # then the greater error code (none last), then the greater message_id.
+        deciding = max((m for m in items if m["delivery_status"] == contact_status[key]),
+                       key=lambda m: (m["status_at"] is not None, m["status_at"] or datetime.min,
+                                      m["error_code"] is not None, m["error_code"] or "", m["message_id"]))
+        contact_status_detail[key] = (deciding["status_at"], deciding["error_code"])
 
     overview = {}
     for campaign_id, campaign in campaigns.items():
@@ -165,4 +172,5 @@ def build(landing: Landing, **status_options) -> dict:
             "currency": (account.get("currency") or "GBP").upper(),
         }
     return {"campaigns": campaigns, "accounts": accounts, "messages": fct_messages,
-            "contact_status": contact_status, "overview": overview, "clicks": clicks}
+            "contact_status": contact_status, "contact_status_detail": contact_status_detail, "overview": overview,
+            "clicks": clicks}

@@ -1,4 +1,4 @@
-"""Read and validate landing files the way SPEC §2-§4 describes."""
+"""Read and validate landing files the way docs/RULES.md, Input files / Loading guarantees describes."""
 
 from __future__ import annotations
 
@@ -243,7 +243,7 @@ def _clean(row: dict) -> dict:
 
 
 def _validate(entity: str, row: dict, regions: dict[str, str]) -> dict | None:
-    """The typed row, or None when SPEC §4 rejects it."""
+    """The typed row, or None when docs/RULES.md, Loading guarantees rejects it."""
     if any(row.get(c) is None for c in REQUIRED.get(entity, [])):
         return None
     out = dict(row)
@@ -322,7 +322,7 @@ def read_landing(landing: Path) -> Landing:
 
 
 def latest_versions(rows: list[dict], key: str) -> dict[str, dict]:
-    """SPEC §3: latest updated_at wins; missing is oldest; ties -> later file, later row."""
+    """docs/RULES.md, Versions and repeats: latest updated_at wins; missing is oldest; ties -> later file, later row."""
     best: dict[str, dict] = {}
     for row in rows:
         rank = (row.get("updated_at") is not None, row.get("updated_at") or datetime.min, row["_key"])
@@ -333,7 +333,7 @@ def latest_versions(rows: list[dict], key: str) -> dict[str, dict]:
 
 
 def first_occurrences(rows: list[dict], key) -> list[dict]:
-    """SPEC §3: a repeated event counts once, keeping the first by (path, row)."""
+    """docs/RULES.md, Versions and repeats: a repeated event counts once, keeping the first by (path, row)."""
     seen: dict = {}
     for row in sorted(rows, key=lambda r: r["_key"]):
         seen.setdefault(key(row), row)

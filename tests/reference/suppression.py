@@ -1,7 +1,7 @@
-"""SPEC §8: hard-bounce suppression in both modes.
+"""docs/RULES.md, Suppression: hard-bounce suppression in both modes.
 
-The account of a contact is the contact's own (SPEC §3: every contact row carries its
-`account_id`; §8 rows are per contact and use "the account's hard_bounce_suppression").
+The account of a contact is the contact's own (docs/RULES.md, Input files: every contact row carries its
+`account_id`; suppression rows are per contact and use "the account's hard_bounce_suppression").
 Pass `contacts` (latest versions, see `contacts_of`) for that; a contact that is not
 loaded falls back to the account of the campaign of its last message by (sent_at,
 message_id) — a deterministic choice, where the first version of this reference took
@@ -17,7 +17,7 @@ from tests.reference.landing import Landing, latest_versions
 
 
 def contacts_of(landing: Landing) -> dict[str, dict]:
-    """contact_id -> the contact's latest version (SPEC §3)."""
+    """contact_id -> the contact's latest version (docs/RULES.md, Versions and repeats)."""
     return latest_versions(landing.rows["contacts"], "contact_id")
 
 

@@ -1,6 +1,6 @@
 {#- Completed orders (latest version) whose currency (missing = the
     account's) differs from their account's currency: left out of revenue and
-    attribution (SPEC §6, §7). Fix the order or the account's currency. -#}
+    attribution (docs/RULES.md, Campaign overview / Revenue attribution). Fix the order or the account's currency. -#}
 
 with
 

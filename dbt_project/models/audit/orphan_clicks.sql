@@ -1,5 +1,5 @@
 {#- Clicks whose message is still unknown. They are kept and count as soon as
-    the message arrives (late-arriving data, SPEC §4). -#}
+    the message arrives (late-arriving data, docs/RULES.md, Loading guarantees). -#}
 
 with
 

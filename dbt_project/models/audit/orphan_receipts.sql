@@ -1,6 +1,6 @@
 {#- Receipts whose message is still unknown: no message with their message_id,
     or no message with their (provider, provider_message_id). They are kept and
-    count as soon as the message arrives (late-arriving data, SPEC §4). -#}
+    count as soon as the message arrives (late-arriving data, docs/RULES.md, Loading guarantees). -#}
 
 with
 

@@ -1,4 +1,4 @@
-{#- Messages sent to a suppressed contact after its suppressed_at (SPEC §8):
+{#- Messages sent to a suppressed contact after its suppressed_at (docs/RULES.md, Suppression):
     the sending platform did not apply the suppression list. "Sent" as in the
     campaign overview: not_sent messages never left and are not listed. -#}
 

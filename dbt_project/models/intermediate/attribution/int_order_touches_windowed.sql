@@ -1,6 +1,6 @@
 {#- One row per (attributable order, campaign) with at least one click by the
     order's contact on the campaign's messages in the attribution window
-    [ordered_at - W, ordered_at], both ends inclusive (SPEC §7).
+    [ordered_at - W, ordered_at], both ends inclusive (docs/RULES.md, Revenue attribution).
 
     Set-based: one range join of the orders to their contact's clicks, bounded
     by the window (an equality on contact_id plus a time range, which DuckDB

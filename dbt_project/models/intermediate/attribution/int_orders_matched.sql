@@ -4,7 +4,7 @@
     ordered_at]. An order names its contact by contact_id, or by phone number:
     the contact of that number in the order's account (the smallest contact_id
     when several share it). An account not loaded yet has the defaults of
-    SPEC §3 (GBP, the variable attribution_window_hours). -#}
+    docs/RULES.md, Accounts (GBP, the variable attribution_window_hours). -#}
 
 with
 
@@ -32,8 +32,8 @@ matched as (
         orders.ordered_at,
         orders.revenue,
         orders.status,
-        coalesce(orders.currency, accounts.currency, 'GBP') as currency,
-        coalesce(accounts.currency, 'GBP') as account_currency,
+        coalesce(orders.currency, accounts.currency, {{ account_default('currency') }}) as currency,
+        coalesce(accounts.currency, {{ account_default('currency') }}) as account_currency,
         {{ attribution_window_hours('accounts.attribution_window_hours') }} as attribution_window_hours,
         orders.updated_at,
         orders._source_file,

@@ -1,5 +1,5 @@
 {#- One row per distinct unsubscribe, credited to the last campaign sent to
-    the contact at or before unsubscribed_at (SPEC §7): the latest sent_at of a
+    the contact at or before unsubscribed_at (docs/RULES.md, Unsubscribes): the latest sent_at of a
     message not not_sent, ties to the greater campaign_id (then the greater
     message_id); no earlier send, no credit (campaign_id null).
 

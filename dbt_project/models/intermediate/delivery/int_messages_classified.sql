@@ -1,4 +1,4 @@
-{#- One row per message: its delivery status (SPEC §5).
+{#- One row per message: its delivery status (docs/RULES.md, Delivery status).
 
     The earliest final receipt by event_at decides (ties: earlier received_at,
     then delivered, hard_bounce, deleted, soft_bounce, not_sent); a later final

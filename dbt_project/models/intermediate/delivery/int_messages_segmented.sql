@@ -1,4 +1,4 @@
-{#- One row per message: its number of segments (SPEC §5). The given segments
+{#- One row per message: its number of segments (docs/RULES.md, Segments). The given segments
     win; else an MMS is 1; else the SMS text is the message body or, when that
     is null or empty, the campaign body. A message whose campaign is not known
     yet is counted as an SMS. -#}

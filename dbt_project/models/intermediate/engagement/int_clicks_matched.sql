@@ -28,7 +28,7 @@ messages as (
         {#- The messages of the re-derived clicks. -#}
         {{ stg_raw_messages_sql(
             '(' ~ in_touched_messages() ~ ' or message_id in (select touched_clicks.message_id from '
-            ~ source('raw', 'clicks') ~ ' as touched_clicks where ' ~ in_touched_clicks() ~ '))'
+            ~ base_raw('clicks') ~ ' as touched_clicks where ' ~ in_touched_clicks() ~ '))'
         ) }}
     {%- else -%}
         select * from {{ ref('stg_raw__messages') }}

@@ -5,7 +5,7 @@
 with
 
 messages as (
-    select * from {{ source('raw', 'messages') }}
+    select * from {{ ref('base_raw__messages') }}
 ),
 
 touched_messages as (

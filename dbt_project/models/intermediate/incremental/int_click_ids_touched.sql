@@ -5,7 +5,7 @@
 with
 
 clicks as (
-    select * from {{ source('raw', 'clicks') }}
+    select * from {{ ref('base_raw__clicks') }}
 ),
 
 touched_messages as (

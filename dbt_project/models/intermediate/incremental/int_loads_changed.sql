@@ -17,7 +17,7 @@
 with
 
 load_log as (
-    select * from {{ source('raw', 'load_log') }}
+    select * from {{ ref('base_raw__load_log') }}
 ),
 
 last_run as (

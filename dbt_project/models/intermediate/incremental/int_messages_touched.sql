@@ -15,27 +15,27 @@ loads as (
 ),
 
 messages as (
-    select * from {{ source('raw', 'messages') }}
+    select * from {{ ref('base_raw__messages') }}
 ),
 
 receipts as (
-    select * from {{ source('raw', 'receipts') }}
+    select * from {{ ref('base_raw__receipts') }}
 ),
 
 smpp_receipts as (
-    select * from {{ source('raw', 'smpp_receipts') }}
+    select * from {{ ref('base_raw__smpp_receipts') }}
 ),
 
 campaigns as (
-    select * from {{ source('raw', 'campaigns') }}
+    select * from {{ ref('base_raw__campaigns') }}
 ),
 
 contacts as (
-    select * from {{ source('raw', 'contacts') }}
+    select * from {{ ref('base_raw__contacts') }}
 ),
 
 clicks as (
-    select * from {{ source('raw', 'clicks') }}
+    select * from {{ ref('base_raw__clicks') }}
 ),
 
 changed_messages as (
@@ -48,7 +48,7 @@ changed_messages as (
 ),
 
 provider_receipts as (
-    {{ raw_provider_receipt_ids() }}
+    select * from {{ ref('base_raw__provider_receipt_ids') }}
 ),
 
 changed_receipts as (

@@ -10,19 +10,19 @@ loads as (
 ),
 
 messages as (
-    select * from {{ source('raw', 'messages') }}
+    select * from {{ ref('base_raw__messages') }}
 ),
 
 receipts as (
-    select * from {{ source('raw', 'receipts') }}
+    select * from {{ ref('base_raw__receipts') }}
 ),
 
 smpp_receipts as (
-    select * from {{ source('raw', 'smpp_receipts') }}
+    select * from {{ ref('base_raw__smpp_receipts') }}
 ),
 
 provider_receipts as (
-    {{ raw_provider_receipt_ids() }}
+    select * from {{ ref('base_raw__provider_receipt_ids') }}
 ),
 
 touched_messages as (

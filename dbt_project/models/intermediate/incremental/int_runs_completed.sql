@@ -21,7 +21,7 @@ loads as (
 ),
 
 load_log as (
-    select * from {{ source('raw', 'load_log') }}
+    select * from {{ ref('base_raw__load_log') }}
 ),
 
 final as (

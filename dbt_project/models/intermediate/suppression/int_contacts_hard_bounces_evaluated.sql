@@ -1,5 +1,5 @@
 {#- One row per contact with at least one hard-bounced message: its hard-bounce
-    counts and when it reached the suppression threshold (SPEC §8), under the
+    counts and when it reached the suppression threshold (docs/RULES.md, Suppression), under the
     variables suppression_mode and hard_bounce_threshold.
 
     Set-based: the contact's messages in send order (sent_at, then message_id)

@@ -1,5 +1,5 @@
 {#- One row per (order, attributed campaign): click-based revenue attribution
-    (SPEC §7). Every campaign the contact clicked in the order's window gets
+    (docs/RULES.md, Revenue attribution). Every campaign the contact clicked in the order's window gets
     the order: the direct one (attribution_model last_click: latest click;
     first_click: earliest click; a tie in click time to the greater
     campaign_id) its full revenue as direct, every other one its full revenue

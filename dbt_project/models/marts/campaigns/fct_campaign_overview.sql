@@ -1,4 +1,4 @@
-{#- One row per campaign: the overview tiles (SPEC §6). Contacts whose
+{#- One row per campaign: the overview tiles (docs/RULES.md, Campaign overview). Contacts whose
     messages are all not_sent are outside the message and contact counts;
     clicks count on all the campaign's messages. -#}
 
@@ -59,7 +59,7 @@ click_counts as (
     group by campaign_id
 ),
 
-{# SPEC §6-§7: per campaign, the orders it is the direct touch of and the
+{# docs/RULES.md, Campaign overview / Revenue attribution: per campaign, the orders it is the direct touch of and the
     orders it assisted, each with the order's full revenue. #}
 order_attribution as (
     select
@@ -72,7 +72,7 @@ order_attribution as (
     group by campaign_id
 ),
 
-{# SPEC §7: unsubscribes credited to the last campaign sent before them. #}
+{# docs/RULES.md, Unsubscribes: unsubscribes credited to the last campaign sent before them. #}
 unsubscribe_counts as (
     select
         campaign_id,

@@ -8,7 +8,7 @@ accounts as (
     select * from {{ ref('stg_raw__accounts') }}
 ),
 
-{# An account not loaded yet gets the defaults of SPEC §3 (currency GBP). #}
+{# An account not loaded yet gets the defaults of docs/RULES.md, Accounts (currency GBP). #}
 final as (
     select
         campaigns.campaign_id,
@@ -20,7 +20,7 @@ final as (
         campaigns.media_url,
         campaigns.created_at,
         campaigns.updated_at,
-        coalesce(accounts.currency, 'GBP') as currency
+        coalesce(accounts.currency, {{ account_default('currency') }}) as currency
     from campaigns
     left join accounts
         on campaigns.account_id = accounts.account_id

@@ -44,6 +44,8 @@ final as (
         campaign_contacts.contact_id,
         campaigns.account_id,
         campaign_contacts.delivery_status,
+        campaign_contacts.status_at,
+        campaign_contacts.error_code,
         cast(campaign_contacts.messages as {{ dbt.type_bigint() }}) as messages,
         cast(coalesce(clicks_per_campaign_contact.clicks, 0) as {{ dbt.type_bigint() }}) as clicks
     from campaign_contacts

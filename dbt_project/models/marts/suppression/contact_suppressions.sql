@@ -1,11 +1,11 @@
 {#- One row per contact with at least one hard-bounced message: the suppression
-    model (SPEC §8). The threshold rule (suppression_mode, hard_bounce_threshold)
+    model (docs/RULES.md, Suppression). The threshold rule (suppression_mode, hard_bounce_threshold)
     is applied in int_contacts_hard_bounces_evaluated; here the contact gets its
     account and the account's hard_bounce_suppression setting decides.
 
     The account is the contact's own; for a contact not loaded yet, the account
     of the campaign of its last message. An account not loaded yet counts as
-    suppression on (the SPEC default). -#}
+    suppression on (the default, docs/RULES.md, Accounts). -#}
 
 with
 
@@ -44,7 +44,7 @@ decided as (
         contact_accounts.*,
         (
             contact_accounts.threshold_reached_at is not null
-            and coalesce(accounts.hard_bounce_suppression, true)
+            and coalesce(accounts.hard_bounce_suppression, {{ account_default('hard_bounce_suppression') }})
         ) as is_suppressed
     from contact_accounts
     left join accounts

@@ -28,9 +28,9 @@ final as (
     select
         account_id,
         name as account_name,
-        coalesce(currency, 'GBP') as currency,
-        coalesce(default_region, 'GB') as default_region,
-        coalesce(hard_bounce_suppression, true) as hard_bounce_suppression,
+        coalesce(currency, {{ account_default('currency') }}) as currency,
+        coalesce(default_region, {{ account_default('default_region') }}) as default_region,
+        coalesce(hard_bounce_suppression, {{ account_default('hard_bounce_suppression') }}) as hard_bounce_suppression,
         attribution_window_hours,
         updated_at,
         _load_id,

@@ -1,0 +1,3 @@
+{#- All rows of raw.clicks as loaded, every column (_raw__models.yml says why). -#}
+
+select * from {{ source('raw', 'clicks') }}  -- noqa: AM04
