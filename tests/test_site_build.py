@@ -167,7 +167,7 @@ def test_the_dagster_asset_writes_the_site_next_to_the_published_warehouse(mini,
 def test_the_run_summary_says_where_the_site_is(mini):
     import io
 
-    from orchestration.cli.build import RunSummary
+    from orchestration.cli.run_job import RunSummary
     from orchestration.cli.summary import print_run_summary
 
     out = io.StringIO()

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.site import build_site
-from orchestration.site.build import MANIFEST
+from orchestration.site.assemble import MANIFEST
 from tests.site_fixtures import make_warehouse, rebuild_derived
 
 BUILT_AT = re.compile(rb'<span class="built">Built \d{4}-\d\d-\d\d \d\d:\d\d UTC from the warehouse marts</span>')
@@ -161,7 +161,7 @@ def test_a_damaged_old_site_is_not_trusted(built, tmp_path):
 
 
 def test_a_failed_incremental_build_leaves_the_old_site_untouched(built, tmp_path, monkeypatch):
-    from orchestration.site import build as site_build
+    from orchestration.site import assemble as site_assemble
 
     warehouse, site = built
     snapshot = tmp_path / "snapshot"
@@ -172,7 +172,7 @@ def test_a_failed_incremental_build_leaves_the_old_site_untouched(built, tmp_pat
     def broken(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(site_build.render, "campaign", broken)
+    monkeypatch.setattr(site_assemble.render, "campaign", broken)
     with pytest.raises(RuntimeError):
         build_site(warehouse, site)
     assert {p: b for p, b in tree(site).items()} == tree(snapshot)

@@ -1,4 +1,4 @@
-"""`mmsreport`: run, generate, demo, report, export-suppressions, site, metrics (docs/RULES.md, Commands and variables)."""
+"""`mmsreport`: run, generate, demo, report, export-suppressions, site, metrics (docs/RULES.md, Commands)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _path(value: str) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.cli.build import run_build
+    from orchestration.cli.run_job import run_build
     from orchestration.cli.summary import print_run_summary
     from orchestration.variables import parse_pairs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from orchestration.cli.build import RunSummary
+from orchestration.cli.run_job import RunSummary
 
 
 def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:

@@ -8,7 +8,7 @@ from dagster import ConfigurableResource
 
 from orchestration.publish.readers_copy import default_readers_copy_path
 from orchestration.publish.warehouse import WarehouseLock, wait_for_other_writers, working_path
-from orchestration.site.build import default_site_dir
+from orchestration.site.assemble import default_site_dir
 from orchestration.variables import validated
 
 

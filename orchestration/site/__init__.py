@@ -4,6 +4,6 @@
 asset `reports/site` call it.
 """
 
-from orchestration.site.build import SiteResult, build_site, default_site_dir
+from orchestration.site.assemble import SiteResult, build_site, default_site_dir
 
 __all__ = ["SiteResult", "build_site", "default_site_dir"]

@@ -130,7 +130,7 @@ order by s.account_id, s.suppressed_at desc, s.contact_id
 # the rows). Every contact row of a campaign counts, also those the tabs do not show (not_sent), so a
 # digest may change without a visible change (a needless re-render), never the other way round.
 # The campaign list's own figures (overview, charts, names) are hashed in Python from the Campaign
-# objects the build loads anyway (build.py).
+# objects the build loads anyway (assemble.py).
 CAMPAIGN_ROWS_DIGEST_SQL = """
 select cc.campaign_id,
     concat_ws(':', count(*), sum(hash(cc.contact_id, cc.delivery_status, cc.status_at, cc.error_code, cc.messages,
