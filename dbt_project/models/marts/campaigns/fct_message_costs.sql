@@ -1,6 +1,7 @@
-{#- One row per costed message (reported or estimated): what it cost, in
-    which currency, with the send time and the dimensions the semantic layer
-    slices cost by. fct_campaign_costs is its sum per campaign and currency. -#}
+{#- One row per costed message (reported or estimated) of a known campaign:
+    what it cost, in which currency, with the send time and the dimensions the
+    semantic layer slices cost by. fct_campaign_costs is its sum per campaign
+    and currency (messages of a campaign not loaded yet count in neither). -#}
 
 with
 
@@ -10,6 +11,10 @@ costed as (
 
 messages as (
     select * from {{ ref('fct_messages') }}
+),
+
+campaigns as (
+    select * from {{ ref('dim_campaigns') }}
 ),
 
 final as (
@@ -27,6 +32,8 @@ final as (
     from costed
     inner join messages
         on costed.message_id = messages.message_id
+    inner join campaigns
+        on costed.campaign_id = campaigns.campaign_id
     where costed.cost_source <> 'unpriced'
 )
 
