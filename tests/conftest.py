@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
+from ingestion_helpers import open_warehouse
 
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
@@ -35,3 +37,19 @@ def pytest_terminal_summary(terminalreporter):
     if line:
         terminalreporter.write_sep("-", "fault injection")
         terminalreporter.write_line(line)
+
+
+# The loader tests' fixtures (tests/test_loader.py, tests/test_provider_loaders.py): an empty landing
+# folder and a fresh warehouse with the raw schema. A module or folder defining its own wins.
+@pytest.fixture
+def landing(tmp_path):
+    path = tmp_path / "landing"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = open_warehouse(tmp_path)
+    yield connection
+    connection.close()

@@ -71,20 +71,6 @@ EXPECTED_SMPP = [
 ]
 
 
-@pytest.fixture
-def landing(tmp_path):
-    path = tmp_path / "landing"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = open_warehouse(tmp_path)
-    yield connection
-    connection.close()
-
-
 def _pick(rows: list[dict], columns) -> list[dict]:
     return [{c: row[c] for c in columns} for row in rows]
 

@@ -7,27 +7,12 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from ingestion_helpers import landing_path, load, open_warehouse, raw_rows, rejected_rows, utc
+from ingestion_helpers import landing_path, load, raw_rows, rejected_rows, utc
 
 from orchestration.ingestion.entities import SPECS, loose_name
 from orchestration.ingestion.loader import unknown_entity_folders
 
 FIXTURES = Path(__file__).parent / "fixtures" / "providers"
-
-
-@pytest.fixture
-def landing(tmp_path):
-    path = tmp_path / "landing"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = open_warehouse(tmp_path)
-    yield connection
-    connection.close()
 
 
 def _land(landing: Path, entity: str, fixture: str, name: str | None = None) -> None:
