@@ -76,20 +76,23 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LOAD_LOG_DDL)
     con.execute(LOAD_LOG_MIGRATION)
     con.execute(REJECTED_ROWS_DDL)
+    added: set[tuple[str, str]] = set()
     for entity in ENTITIES:
         con.execute(entity_table_ddl(entity))
         # Warehouses created by an older version get the columns added since.
+        existing = {row[0] for row in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'raw' and table_name = ?",
+            [entity]).fetchall()}
         for name, sql_type in ENTITY_COLUMNS[entity].items():
-            con.execute(f"alter table raw.{entity} add column if not exists {name} {sql_type}")
-    backfill_phone_destinations(con)
+            if name not in existing:
+                con.execute(f"alter table raw.{entity} add column {name} {sql_type}")
+                added.add((entity, name))
+    if ("contacts", "country_code") in added:
+        backfill_phone_destinations(con)
 
 
 def backfill_phone_destinations(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill country and carrier of contacts loaded before those columns existed.
-
-    Rows loaded since always have a country for a valid number, so after the first
-    run this finds nothing (non-geographic numbers, which have none, are rare).
-    """
+    """Fill country and carrier of contacts loaded before those columns existed (once, when they are added)."""
     numbers = [row[0] for row in con.execute(
         "select distinct phone_number from raw.contacts where country_code is null and carrier is null"
     ).fetchall()]
