@@ -10,6 +10,8 @@ file's own column names never reach SQL text (columns are renamed c0..cN).
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -99,6 +101,62 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     )
     _keep_scan_rejects(con, FILE_ROWS, "CSV record", header_lines=1)
     return [n.strip().lower() for n in names]
+
+
+def read_csv_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]]) -> list[str]:
+    """Several CSV files of the same header line in one scan: `file_rows` and `reader_rejects` as one
+    file's, plus each row's `_source_file` (the relative path); row numbers count per file.
+
+    Rows are numbered in scan order, as for one file: each file's rows are contiguous and in order, so a
+    row's number in its file is its number in the scan less its file's first one, plus one.
+    Raise UnreadableFileError if the scan fails (the caller reads the files one by one then).
+    """
+    paths = [str(path) for _, path in files]
+    try:
+        names = con.sql(f"select * from read_csv(?, {_CSV_OPTIONS}) limit 0", params=[paths[0]]).columns
+        _start_rejects(con)
+        con.execute(f"alter table {READER_REJECTS} add column _source_file varchar")
+        con.execute("create or replace temp table batch_paths as "
+                    "select unnest(?::varchar[]) as relative, unnest(?::varchar[]) as path",
+                    [[relative for relative, _ in files], paths])
+        positional = ", ".join(_positional(len(names)))
+        con.execute(
+            f"create or replace temp table {FILE_ROWS} as "
+            f"with scan as (select row_number() over () as _seq, * "
+            f"from read_csv(?, {_CSV_OPTIONS}, names = ?, filename = true)) "
+            "select p.relative as _source_file, "
+            f"_seq - min(_seq) over (partition by scan.filename) + 1 as _row_number, {positional} "
+            "from scan join batch_paths p on p.path = scan.filename",
+            [paths, _positional(len(names))],
+        )
+        con.execute(
+            f"insert into {READER_REJECTS} select line - 1, 'unreadable CSV record (line ' || line || ') ' || "
+            "string_agg(distinct error_type, '; '), any_value(csv_line), p.relative from reject_errors e "
+            "join reject_scans s on s.scan_id = e.scan_id and s.file_id = e.file_id "
+            "join batch_paths p on p.path = s.file_path group by p.relative, line"
+        )
+    except (duckdb.Error, OSError, UnicodeError) as exc:
+        raise UnreadableFileError(f"cannot read {len(files)} files as one CSV scan: {exc}") from exc
+    if con.execute(f"select count(*) from {READER_REJECTS}").fetchone()[0]:
+        con.execute(
+            f"update {FILE_ROWS} set _row_number = _row_number + (select count(*) from "
+            "(select _source_file as f, _row_number as r, "
+            f"row_number() over (partition by _source_file order by _row_number) as i from {READER_REJECTS}) "
+            f"where f = {FILE_ROWS}._source_file and r - i < {FILE_ROWS}._row_number)"
+        )
+    return [n.strip().lower() for n in names]
+
+
+def csv_header_line(path: Path) -> bytes | None:
+    """The first line of a CSV file (decompressed), with its line break; None if there is no complete
+    first line or it cannot be read. Files of the same header line are read in one scan."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            line = handle.readline(1 << 16)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return line if line.endswith(b"\n") else None
 
 
 def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, keep_undecodable: bool = False) -> None:
