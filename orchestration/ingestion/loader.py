@@ -22,11 +22,13 @@ from orchestration.ingestion.entities import SPECS
 from orchestration.ingestion.phones import DEFAULT_REGION
 from orchestration.ingestion.raw_schema import ensure_raw_schema
 from orchestration.ingestion.readers import (
+    BATCH_FORMATS,
     UnreadableFileError,
     csv_header_line,
     file_format,
     read_csv_files,
     read_file,
+    read_files,
 )
 from orchestration.ingestion.validate import (
     BATCH_REJECTS,
@@ -255,8 +257,8 @@ def read_and_validate(
     spec = SPECS[entity]
     start_batch(con, spec)
     errors: dict[str, str] = {}
-    for unit in _read_units(entity, files):
-        _add_unit(con, spec, unit, errors)
+    for fmt, unit in _read_units(entity, files):
+        _add_unit(con, spec, fmt, unit, errors)
     check_rows(con, spec, regions)
     counts = {relative: (0, 0) for relative, _ in files if relative not in errors}
     for relative, valid, invalid in con.execute(
@@ -268,17 +270,21 @@ def read_and_validate(
     return ValidatedBatch(counts, errors)
 
 
-def _read_units(entity: str, files: list[tuple[str, Path]]) -> list[list[tuple[str, Path]]]:
-    """The batch's files as reader calls: CSV files of the same header line together, others alone."""
-    units: list[list[tuple[str, Path]]] = []
-    by_header: dict[tuple[bytes, bool], list[tuple[str, Path]]] = {}
+def _read_units(entity: str, files: list[tuple[str, Path]]) -> list[tuple[str | None, list[tuple[str, Path]]]]:
+    """The batch's files as reader calls (format, files): CSV files of the same header line together,
+    files of a line-based format together, others alone."""
+    together: dict[tuple, list[tuple[str, Path]]] = {}
+    alone: list[tuple[str | None, list[tuple[str, Path]]]] = []
     for relative, path in files:
-        header = csv_header_line(path) if file_format(path, entity) == "csv" else None
-        if header is None or not _one_csv_dialect(header):
-            units.append([(relative, path)])
+        fmt = file_format(path, entity)
+        header = csv_header_line(path) if fmt == "csv" else None
+        if fmt in BATCH_FORMATS:
+            together.setdefault((fmt,), []).append((relative, path))
+        elif header is not None and _one_csv_dialect(header):
+            together.setdefault((fmt, header, path.name.lower().endswith(".gz")), []).append((relative, path))
         else:
-            by_header.setdefault((header, path.name.lower().endswith(".gz")), []).append((relative, path))
-    return [*by_header.values(), *units]
+            alone.append((fmt, [(relative, path)]))
+    return [(key[0], unit) for key, unit in together.items()] + alone
 
 
 def _one_csv_dialect(header: bytes) -> bool:
@@ -287,28 +293,31 @@ def _one_csv_dialect(header: bytes) -> bool:
     return b"," in header and not any(ch in header for ch in (b";", b"|", b"\t")) and header.count(b'"') % 2 == 0
 
 
-def _add_unit(con, spec, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
-    """Read one reader call's files into the batch; a failing group is read again file by file."""
+def _add_unit(con, spec, fmt: str | None, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
+    """Read one reader call's files into the batch; a unit of several files that fails is read again
+    file by file, so that only the bad file fails."""
     try:
-        if len(unit) > 1:
-            columns = read_csv_files(con, unit)
-            add_rows(con, spec, columns, None)
+        if fmt in BATCH_FORMATS:
+            groups = read_files(con, unit, fmt)
+        elif len(unit) > 1:
+            groups = iter([([relative for relative, _ in unit], read_csv_files(con, unit))])
         else:
             relative, path = unit[0]
-            fmt = file_format(path, spec.name)
             if fmt is None:
                 raise UnreadableFileError(f"unsupported file type for {spec.name}: {path.name}")
-            add_rows(con, spec, read_file(con, path, fmt), relative)
-        return
-    except MissingColumnError as exc:  # the same header for every file of the unit
-        for relative, _ in unit:
-            errors[relative] = f"{relative}: missing required column(s) {exc}"
+            groups = iter([(relative, read_file(con, path, fmt))])
+        for relatives, columns in groups:
+            try:
+                add_rows(con, spec, columns, relatives)
+            except MissingColumnError as exc:  # nothing of these files added
+                for relative in [relatives] if isinstance(relatives, str) else relatives:
+                    errors[relative] = f"{relative}: missing required column(s) {exc}"
         return
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        _forget(con, unit)
+        _forget(con, unit, errors)
         if len(unit) > 1:
             for one in unit:
-                _add_unit(con, spec, [one], errors)
+                _add_unit(con, spec, fmt, [one], errors)
             return
         relative = unit[0][0]
         if isinstance(exc, UnreadableFileError):
@@ -318,9 +327,11 @@ def _add_unit(con, spec, unit: list[tuple[str, Path]], errors: dict[str, str]) -
             errors[relative] = f"{relative}: cannot load ({type(exc).__name__}: {first})"
 
 
-def _forget(con, unit: list[tuple[str, Path]]) -> None:
+def _forget(con, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
     """Take back whatever a failed unit appended to the batch."""
     relatives = [relative for relative, _ in unit]
+    for relative in relatives:
+        errors.pop(relative, None)
     for table in (CLEANED_ROWS, BATCH_REJECTS):
         con.execute(f"delete from {table} where _source_file in (select unnest(?::varchar[]))", [relatives])
 

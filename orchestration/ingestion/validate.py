@@ -83,11 +83,11 @@ def start_batch(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
                 "(_source_file varchar, _row_number bigint, _reason varchar, _original varchar)")
 
 
-def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str], source: str | None) -> None:
+def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str], source: str | list[str]) -> None:
     """Append `file_rows` and `reader_rejects` (what a reader made of `columns`) to the batch.
 
-    `source` is the file's relative path; None when the reader read several files and
-    `file_rows` and `reader_rejects` carry each row's `_source_file`.
+    `source` is the file's relative path; or, when the reader read several files and `file_rows`
+    and `reader_rejects` carry each row's `_source_file`, the paths of the files to take.
     Raise MissingColumnError (nothing appended) if a required column is absent.
     """
     columns = [spec.column_name(name) for name in columns]
@@ -107,14 +107,18 @@ def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
             continue
         pos = first_position.get(column.name)
         text_cols.append(f"nullif(trim(c{pos}), '')" if pos is not None else "cast(null as varchar)")
-    source_sql, source_params = ("_source_file", []) if source is None else ("?", [source])
+    if isinstance(source, str):
+        source_sql, source_params, rejects_where = "?", [source], ""
+    else:  # the rejects of every file of the scan are there: these files' only
+        source_sql, source_params = "_source_file", []
+        rejects_where = " where _source_file in (select unnest(?::varchar[]))"
     con.execute(
         f"insert into {CLEANED_ROWS} select {source_sql}, _row_number, " + ", ".join(text_cols)
         + f", {extra_sql}, {original_sql} from {FILE_ROWS}",
         source_params + extra_params + original_params,
     )
     con.execute(f"insert into {BATCH_REJECTS} select {source_sql}, _row_number, _reason, _original "
-                f"from {READER_REJECTS}", source_params)
+                f"from {READER_REJECTS}{rejects_where}", source_params or [source])
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[str, str]) -> None:
