@@ -246,7 +246,8 @@ def _key_groups(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]], k
 
 def _group_rows(con: duckdb.DuckDBPyConnection, source: str, columns_sql: str, params: list,
                 relatives: list[str], group_by: str = "") -> None:
-    """file_rows of one key group: `columns_sql` over `source`'s rows of the files `relatives`."""
+    """file_rows of one key group: `columns_sql` over `source`'s rows of the files `relatives`
+    (`params`: those of columns_sql, then those of source)."""
     con.execute(f"create or replace temp table {FILE_ROWS} as select _source_file, _row_number{columns_sql} "
                 f"from {source} where _source_file in (select unnest(?::varchar[])) {group_by}",
                 [*params, relatives])
@@ -275,27 +276,31 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]]) -
     for keys, relatives in groups.items():
         names, selects, params = _jsonl_columns(keys)
         columns = "".join(f", {sql} as c{i}" for i, sql in enumerate(selects))
-        _group_rows(con, "json_lines", columns, params, relatives, "and _reason is null")
+        # Every key's value from one parse of the line: _v[i] is the i-th key's.
+        source = ("(select _source_file, _row_number, line, json_extract_string(line, ?::varchar[]) as _v "
+                  "from json_lines where _reason is null)")
+        _group_rows(con, source, columns, [*params, [_json_pointer(k) for k in keys]], relatives)
         yield relatives, names
 
 
 def _jsonl_columns(keys: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
-    """Column names, their SQL over `line` and its parameters, for a file's keys in order."""
+    """Column names, their SQL over `line` and `_v` (the keys' values) and its parameters, for a file's keys
+    in order."""
     variants: dict[str, list[str]] = {}
     for key in keys:
         variants.setdefault(key.strip().lower(), []).append(key)
     # A column per name (its first spelling that is present); a later spelling present in the same
     # object as an earlier one is kept as an extra column `<name>_<n>`.
+    value = {key: f"_v[{i}]" for i, key in enumerate(keys, start=1)}
     names, selects, params = [], [], []
     for name, spellings in variants.items():
         names.append(name)
-        selects.append("coalesce(" + ", ".join("json_extract_string(line, ?)" for _ in spellings) + ")")
-        params.extend(_json_pointer(k) for k in spellings)
+        selects.append("coalesce(" + ", ".join(value[k] for k in spellings) + ")")
         for n, later in enumerate(spellings[1:], start=1):
             names.append(f"{name}_{n}")
             earlier = " or ".join("json_exists(line, ?)" for _ in spellings[:n])
-            selects.append(f"case when {earlier} then json_extract_string(line, ?) end")
-            params.extend([*(_json_pointer(k) for k in spellings[:n]), _json_pointer(later)])
+            selects.append(f"case when {earlier} then {value[later]} end")
+            params.extend(_json_pointer(k) for k in spellings[:n])
     return names, selects, params
 
 

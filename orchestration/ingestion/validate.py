@@ -72,13 +72,19 @@ def _json_object_sql(positions: list[int], names: list[str]) -> tuple[str, list[
 # records its readers could not split; check_rows types and checks them all at once.
 CLEANED_ROWS = "cleaned_rows"
 BATCH_REJECTS = "batch_rejects"
+# A row's original is kept as its values (`_values`) and its reader's column names (`batch_names`):
+# made JSON only for the rows rejected, as json_object(name, value, ...) would make it.
+BATCH_NAMES = "batch_names"
+_ORIGINAL_JSON = ("case when len(n.names) > 0 then '{' || array_to_string(list_transform(list_zip(n.names, c._values), "
+                  "lambda x: to_json(x[1]) || ':' || coalesce(to_json(x[2]), 'null')), ',') || '}' end")
 
 
 def start_batch(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
     """Empty the batch's temp tables `cleaned_rows` and `batch_rejects`."""
     text = ", ".join(f"{c.name} varchar" for c in spec.columns if not c.is_derived)
     con.execute(f"create or replace temp table {CLEANED_ROWS} (_source_file varchar, _row_number bigint, "
-                f"{text}, _extra varchar, _original varchar)")
+                f"{text}, _extra varchar, _names_id integer, _values varchar[])")
+    con.execute(f"create or replace temp table {BATCH_NAMES} (_names_id integer, names varchar[])")
     con.execute(f"create or replace temp table {BATCH_REJECTS} "
                 "(_source_file varchar, _row_number bigint, _reason varchar, _original varchar)")
 
@@ -100,7 +106,6 @@ def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
     known = {c.name for c in spec.columns if not c.is_derived}
     extra_positions = [i for i, n in enumerate(columns) if n not in known or first_position[n] != i]
     extra_sql, extra_params = _json_object_sql(extra_positions, columns)
-    original_sql, original_params = _json_object_sql(list(range(len(columns))), columns)
     text_cols = []
     for column in spec.columns:
         if column.is_derived:
@@ -112,10 +117,13 @@ def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
     else:  # the rejects of every file of the scan are there: these files' only
         source_sql, source_params = "_source_file", []
         rejects_where = " where _source_file in (select unnest(?::varchar[]))"
+    names_id = con.execute(f"select count(*) from {BATCH_NAMES}").fetchone()[0]
+    con.execute(f"insert into {BATCH_NAMES} values (?, ?::varchar[])", [names_id, columns])
+    values = "[" + ", ".join(f"c{i}" for i in range(len(columns))) + "]::varchar[]"
     con.execute(
         f"insert into {CLEANED_ROWS} select {source_sql}, _row_number, " + ", ".join(text_cols)
-        + f", {extra_sql}, {original_sql} from {FILE_ROWS}",
-        source_params + extra_params + original_params,
+        + f", {extra_sql}, ?, {values} from {FILE_ROWS}",
+        source_params + extra_params + [names_id],
     )
     con.execute(f"insert into {BATCH_REJECTS} select {source_sql}, _row_number, _reason, _original "
                 f"from {READER_REJECTS}{rejects_where}", source_params or [source])
@@ -147,7 +155,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
             checks.append(f"case when _text_{column.name} is null then "
                           f"'missing required value: {column.name}' end")
     con.execute(
-        "create or replace temp table typed_rows as select r._source_file, r._row_number, r._extra, r._original, "
+        "create or replace temp table typed_rows as select r._source_file, r._row_number, r._extra, r._names_id, "
+        "r._values, "
         + ", ".join(f"r.{c.name} as _text_{c.name}" for c in read_columns) + ", "
         + ", ".join(typed)
         + f" from {CLEANED_ROWS} r " + " ".join(joins)
@@ -179,8 +188,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
     names = ", ".join(c.name for c in spec.columns)
     con.execute(f"create or replace temp table {VALID_ROWS} as select _source_file, _row_number, _extra, "
                 f"{names} from checked_rows where _reason is null")
-    con.execute(f"create or replace temp table {INVALID_ROWS} as select _source_file, _row_number, _reason, "
-                f"_original from checked_rows where _reason is not null "
+    con.execute(f"create or replace temp table {INVALID_ROWS} as select c._source_file, c._row_number, c._reason, "
+                f"{_ORIGINAL_JSON} as _original from checked_rows c join {BATCH_NAMES} n using (_names_id) "
+                "where c._reason is not null "
                 f"union all select _source_file, _row_number, _reason, _original from {BATCH_REJECTS}")
 
 
