@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 
+import duckdb
 import pyarrow as pa
 from ingestion_helpers import (
     MESSAGE_COLUMNS,
@@ -27,7 +28,7 @@ from ingestion_helpers import (
 
 import orchestration.ingestion.loader as loader
 import orchestration.ingestion.validate as validate
-from orchestration.ingestion.loader import load_entity
+from orchestration.ingestion.loader import load_entity, read_and_validate
 
 HEADER = ",".join(MESSAGE_COLUMNS)
 SENT = "2026-11-27T09:15:00Z"
@@ -154,3 +155,23 @@ def test_phone_numbers_are_parsed_once_per_distinct_number_and_region_of_a_batch
     assert [(o.status, o.rows_loaded, o.rows_rejected) for o in summary.files] == [("loaded", 2, 1)] * 3
     assert sorted(calls) == [("(650) 253-0000", "US"), ("020 7946 0000", "GB"), ("020 7946 0000", "US")]
     assert {r["phone_number"] for r in raw_rows(con, "contacts")} == {"+16502530000", "+442079460000"}
+
+
+def test_read_and_validate_needs_no_warehouse(landing):
+    """The reading and checking half runs on any DuckDB connection (e.g. in a Spark executor): no raw table."""
+    write_text(landing, "contacts", "c.csv", csv_text(["contact_id", "account_id", "phone_number"], [
+        ["k1", "us", "(650) 253-0000"], ["k2", "gb", "020 7946 0000"], ["k3", "us", "not a number"]]))
+    write_text(landing, "contacts", "d.csv", "contact_id\nk4\n")
+    files = sorted((relative(landing, p), p) for p in landing.glob("contacts/*/*.csv"))
+    con = duckdb.connect()  # in memory, no raw schema
+    con.execute("set TimeZone = 'UTC'")
+    validated = read_and_validate(con, "contacts", files, {"us": "US"})
+    assert con.execute("select count(*) from duckdb_tables() where schema_name = 'raw'").fetchone()[0] == 0
+    c_csv, d_csv = (relative for relative, _ in files)
+    assert validated.counts == {c_csv: (2, 1)}
+    assert validated.errors == {d_csv: f"{d_csv}: missing required column(s) account_id, phone_number"}
+    assert con.execute("select _source_file, _row_number, phone_number, country_code from valid_rows "
+                       "order by 2").fetchall() == [(c_csv, 1, "+16502530000", "US"), (c_csv, 2, "+442079460000", "GB")]
+    assert con.execute("select _source_file, _row_number, _reason, _original from invalid_rows").fetchall() == [
+        (c_csv, 3, "invalid phone number: phone_number",
+         '{"contact_id":"k3","account_id":"us","phone_number":"not a number"}')]

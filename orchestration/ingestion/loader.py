@@ -135,9 +135,11 @@ def file_sha256(path: Path) -> str:
 
 
 # A batch: new files of one entity read, validated and written together, in one transaction.
-# Bounded so memory stays bounded: at most this many files and bytes (as stored, maybe compressed).
+# Bounded so memory stays bounded: at most this many files and bytes of text (a compressed file
+# counted as GZIP_RATIO times its size: generated CSV and JSON compress 5-8 times).
 BATCH_FILES = 256
 BATCH_BYTES = 64 << 20
+GZIP_RATIO = 8
 
 
 @dataclass
@@ -208,13 +210,18 @@ def _batches(pending: list[Pending], max_files: int, max_bytes: int) -> Iterator
     batch: list[Pending] = []
     size = 0
     for item in pending:
-        if batch and (len(batch) >= max_files or size + item.stat.st_size > max_bytes):
+        if batch and (len(batch) >= max_files or size + _text_bytes(item) > max_bytes):
             yield batch
             batch, size = [], 0
         batch.append(item)
-        size += item.stat.st_size
+        size += _text_bytes(item)
     if batch:
         yield batch
+
+
+def _text_bytes(item: Pending) -> int:
+    compressed = item.path.name.lower().endswith(".gz")
+    return item.stat.st_size * (GZIP_RATIO if compressed else 1)
 
 
 def account_regions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -231,7 +238,7 @@ def account_regions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 @dataclass
 class ValidatedBatch:
     """What read_and_validate made of a batch of files (the rows are in the temp tables
-    valid_rows and invalid_rows): per file read, its valid and rejected row counts; per file
+    valid_rows and invalid_rows, until the next batch): per file read, its valid and rejected row counts; per file
     that cannot be loaded, why."""
 
     counts: dict[str, tuple[int, int]]
@@ -246,8 +253,8 @@ def read_and_validate(
 ) -> ValidatedBatch:
     """Read and validate `files` (relative path, absolute path) of `entity`, touching no raw table.
 
-    Leaves two temp tables on `con`: `valid_rows` (_source_file, _row_number, _extra and the
-    entity's typed columns) and `invalid_rows` (_source_file, _row_number, _reason, _original:
+    Leaves on `con` the temp view `valid_rows` (_source_file, _row_number, _extra and the
+    entity's typed columns) and the temp table `invalid_rows` (_source_file, _row_number, _reason, _original:
     the rows failing a check and the records a reader could not split). `regions` maps
     account_id to its default region (account_regions). CSV files of the same header line
     are read in one scan; if that scan fails they are read one by one, so one bad file

@@ -130,7 +130,7 @@ def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[str, str]) -> None:
-    """Type and check the batch: temp tables valid_rows and invalid_rows (reader rejects included).
+    """Type and check the batch: temp view valid_rows, temp table invalid_rows (reader rejects included).
 
     `regions`: each account's default region, for phone numbers without a country code.
     """
@@ -154,12 +154,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
         if column.required:
             checks.append(f"case when _text_{column.name} is null then "
                           f"'missing required value: {column.name}' end")
-    con.execute(
-        "create or replace temp table typed_rows as select r._source_file, r._row_number, r._extra, r._names_id, "
-        "r._values, "
+    rows = f"(select r.*, coalesce(a.default_region, ?) as _region from {CLEANED_ROWS} r " \
+        "left join account_regions a on a.account_id = r.account_id)" if phone_columns else CLEANED_ROWS
+    typed_sql = (
+        "select r._source_file, r._row_number, r._extra, r._names_id, r._values, "
         + ", ".join(f"r.{c.name} as _text_{c.name}" for c in read_columns) + ", "
         + ", ".join(typed)
-        + f" from {CLEANED_ROWS} r " + " ".join(joins)
+        + f" from {rows} r " + " ".join(joins)
     )
     for column in read_columns:
         if column.kind in ("text", "upper", "lower"):
@@ -181,17 +182,20 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
         checks.append(f"case when {name} is not null and {name} not in ({listed}) "
                       f"then 'unknown {name}' end")
     reason = "concat_ws('; ', " + ", ".join(checks) + ")" if checks else "''"
+    # One materialisation of the typed and checked batch; valid_rows is a view of it.
     con.execute(
-        "create or replace temp table checked_rows as "
-        f"select *, nullif({reason}, '') as _reason from typed_rows"
+        f"create or replace temp table checked_rows as select *, nullif({reason}, '') as _reason from ({typed_sql})",
+        [DEFAULT_REGION] if phone_columns else [],
     )
     names = ", ".join(c.name for c in spec.columns)
-    con.execute(f"create or replace temp table {VALID_ROWS} as select _source_file, _row_number, _extra, "
+    con.execute(f"create or replace temp view {VALID_ROWS} as select _source_file, _row_number, _extra, "
                 f"{names} from checked_rows where _reason is null")
     con.execute(f"create or replace temp table {INVALID_ROWS} as select c._source_file, c._row_number, c._reason, "
                 f"{_ORIGINAL_JSON} as _original from checked_rows c join {BATCH_NAMES} n using (_names_id) "
                 "where c._reason is not null "
                 f"union all select _source_file, _row_number, _reason, _original from {BATCH_REJECTS}")
+    for table in (CLEANED_ROWS, FILE_ROWS):  # what memory the batch needs no more
+        con.execute(f"drop table if exists {table}")
 
 
 def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str], regions: dict[str, str]) -> None:
@@ -201,17 +205,13 @@ def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str], r
         "default_region": pa.array(list(regions.values()), pa.string()),
     })
     con.execute("create or replace temp table account_regions as select * from given")
-    con.execute(
-        f"create or replace temp table {CLEANED_ROWS} as "
-        "select r.*, coalesce(a.default_region, ?) as _region "
-        f"from {CLEANED_ROWS} r left join account_regions a on a.account_id = r.account_id",
-        [DEFAULT_REGION],
-    )
     union = " union ".join(
-        f"select {name} as raw_phone, _region as region from {CLEANED_ROWS} where {name} is not null"
+        f"select r.{name} as raw_phone, coalesce(a.default_region, ?) as region from {CLEANED_ROWS} r "
+        f"left join account_regions a on a.account_id = r.account_id where r.{name} is not null"
         for name in phone_columns
     )
-    pairs = con.execute(f"select distinct raw_phone, region from ({union})").fetchall()
+    pairs = con.execute(f"select distinct raw_phone, region from ({union})",
+                        [DEFAULT_REGION] * len(phone_columns)).fetchall()
     numbers = [normalise(p, r) for p, r in pairs]
     staged = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
         "raw_phone": pa.array([p for p, _ in pairs], pa.string()),
