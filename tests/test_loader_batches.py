@@ -46,7 +46,8 @@ def _messages(prefix: str, count: int, bad_every: int = 0) -> str:
 def _mixed_landing(landing) -> None:
     """Messages files of every kind a batch must take: same-header CSV groups (plain and gzip), other
     column orders, an extra and a duplicate column, a missing optional column, a record DuckDB cannot
-    split, a header-only file, JSON Lines and Parquet, a file lacking a required column, an unreadable one."""
+    split, a header-only file, JSON Lines, Parquet of text columns (one scan) and of other types (alone), a
+    file lacking a required column, an unreadable one."""
     write_text(landing, "messages", "a.csv", _messages("a", 30, bad_every=7))
     write_text(landing, "messages", "b.csv", _messages("b", 5))
     # An unsplittable record (too many fields) in the middle: later rows keep their own numbers.
@@ -69,6 +70,12 @@ def _mixed_landing(landing) -> None:
     write_parquet(landing, "messages", "l.parquet", pa.table({
         "message_id": ["l1", "l2"], "campaign_id": ["c1", None], "contact_id": ["k1", "k2"], "sent_at": [SENT, SENT]}))
     write_text(landing, "messages", "m.csv", _messages("m", 6, bad_every=2).replace("\n", "\r\n"))
+    write_parquet(landing, "messages", "l2.parquet", pa.table({
+        "message_id": ["n1", "n2", "n3"], "campaign_id": ["c1", "c1", "c1"], "contact_id": ["k1", "k2", "k3"],
+        "sent_at": [SENT, "soon", SENT]}))
+    write_parquet(landing, "messages", "l3_typed.parquet", pa.table({
+        "message_id": ["o1", "o2"], "campaign_id": ["c1", "c1"], "contact_id": ["k1", "k2"], "sent_at": [SENT, SENT],
+        "segments": pa.array([2, None], pa.int64())}))
 
 
 def _contents(con) -> dict:
@@ -101,7 +108,9 @@ def test_a_batch_loads_exactly_what_file_by_file_loading_loads(tmp_path, landing
     assert {name: (o.rows_loaded, o.rows_rejected) for name, o in by_file.items() if o.status == "loaded"} == {
         "a.csv": (26, 4), "b.csv": (5, 0), "c.csv": (4, 1), "d.csv.gz": (10, 2), "e.csv.gz": (4, 0),
         "f_reordered.csv": (1, 1), "g_extra_and_duplicate.csv": (1, 1), "h_header_only.csv": (0, 0),
-        "k.jsonl": (1, 1), "l.parquet": (1, 1), "m.csv": (3, 3)}
+        "k.jsonl": (1, 1), "l.parquet": (1, 1), "m.csv": (3, 3), "l2.parquet": (2, 1), "l3_typed.parquet": (2, 0)}
+    assert {(r["message_id"], r["_row_number"], r["segments"]) for r in got["messages"] if r["message_id"] > "n"} == {
+        ("n1", 1, None), ("n3", 3, None), ("o1", 1, 2), ("o2", 2, None)}
     rejected = {(r["source_file"].rsplit("/", 1)[1], r["row_number"]) for r in got["rejected_rows"]}
     assert {n for f, n in rejected if f == "a.csv"} == {7, 14, 21, 28}
     assert {n for f, n in rejected if f == "c.csv"} == {4}

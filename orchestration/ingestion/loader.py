@@ -26,9 +26,11 @@ from orchestration.ingestion.readers import (
     UnreadableFileError,
     csv_header_line,
     file_format,
+    parquet_text_columns,
     read_csv_files,
     read_file,
     read_files,
+    read_parquet_files,
 )
 from orchestration.ingestion.validate import (
     BATCH_REJECTS,
@@ -264,8 +266,8 @@ def read_and_validate(
     spec = SPECS[entity]
     start_batch(con, spec)
     errors: dict[str, str] = {}
-    for fmt, unit in _read_units(entity, files):
-        _add_unit(con, spec, fmt, unit, errors)
+    for key, unit in _read_units(entity, files):
+        _add_unit(con, spec, key, unit, errors)
     check_rows(con, spec, regions)
     counts = {relative: (0, 0) for relative, _ in files if relative not in errors}
     for relative, valid, invalid in con.execute(
@@ -277,21 +279,25 @@ def read_and_validate(
     return ValidatedBatch(counts, errors)
 
 
-def _read_units(entity: str, files: list[tuple[str, Path]]) -> list[tuple[str | None, list[tuple[str, Path]]]]:
-    """The batch's files as reader calls (format, files): CSV files of the same header line together,
-    files of a line-based format together, others alone."""
+def _read_units(entity: str, files: list[tuple[str, Path]]) -> list[tuple[tuple, list[tuple[str, Path]]]]:
+    """The batch's files as reader calls ((format, what the files share), files): CSV files of the same
+    header line together, Parquet files of the same text columns together, files of a line-based
+    format together, others alone."""
     together: dict[tuple, list[tuple[str, Path]]] = {}
-    alone: list[tuple[str | None, list[tuple[str, Path]]]] = []
+    alone: list[tuple[tuple, list[tuple[str, Path]]]] = []
     for relative, path in files:
         fmt = file_format(path, entity)
         header = csv_header_line(path) if fmt == "csv" else None
+        text_columns = parquet_text_columns(path) if fmt == "parquet" else None
         if fmt in BATCH_FORMATS:
             together.setdefault((fmt,), []).append((relative, path))
         elif header is not None and _one_csv_dialect(header):
             together.setdefault((fmt, header, path.name.lower().endswith(".gz")), []).append((relative, path))
+        elif text_columns is not None:
+            together.setdefault((fmt, text_columns), []).append((relative, path))
         else:
-            alone.append((fmt, [(relative, path)]))
-    return [(key[0], unit) for key, unit in together.items()] + alone
+            alone.append(((fmt,), [(relative, path)]))
+    return [(key, unit) for key, unit in together.items()] + alone
 
 
 def _one_csv_dialect(header: bytes) -> bool:
@@ -300,14 +306,16 @@ def _one_csv_dialect(header: bytes) -> bool:
     return b"," in header and not any(ch in header for ch in (b";", b"|", b"\t")) and header.count(b'"') % 2 == 0
 
 
-def _add_unit(con, spec, fmt: str | None, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
+def _add_unit(con, spec, key: tuple, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
     """Read one reader call's files into the batch; a unit of several files that fails is read again
     file by file, so that only the bad file fails."""
+    fmt = key[0]
     try:
         if fmt in BATCH_FORMATS:
             groups = read_files(con, unit, fmt)
         elif len(unit) > 1:
-            groups = iter([([relative for relative, _ in unit], read_csv_files(con, unit))])
+            scan = read_parquet_files(con, unit, key[1]) if fmt == "parquet" else read_csv_files(con, unit)
+            groups = iter([([relative for relative, _ in unit], scan)])
         else:
             relative, path = unit[0]
             if fmt is None:
@@ -324,7 +332,7 @@ def _add_unit(con, spec, fmt: str | None, unit: list[tuple[str, Path]], errors: 
         _forget(con, unit, errors)
         if len(unit) > 1:
             for one in unit:
-                _add_unit(con, spec, fmt, [one], errors)
+                _add_unit(con, spec, key, [one], errors)
             return
         relative = unit[0][0]
         if isinstance(exc, UnreadableFileError):

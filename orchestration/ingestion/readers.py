@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from orchestration.ingestion.smpp import smpp_parse_sql
 
@@ -204,6 +205,40 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     text_columns = [_column_as_text(table.column(i)) for i in range(table.num_columns)]
     _register_rows(con, text_columns, list(range(1, table.num_rows + 1)))
     return [n.strip().lower() for n in table.column_names]
+
+
+def parquet_text_columns(path: Path) -> tuple[str, ...] | None:
+    """The column names of a Parquet file whose columns are all text, from its footer; None otherwise.
+    Files of the same text columns are read in one scan (their values need no conversion to text)."""
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError):
+        return None
+    names = tuple(schema.names)
+    plain = len(set(names)) == len(names) and not {"filename", "file_row_number"} & {n.lower() for n in names}
+    text = all(pa.types.is_string(t) or pa.types.is_large_string(t) for t in schema.types)
+    return names if names and plain and text else None
+
+
+def read_parquet_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]],
+                       names: tuple[str, ...]) -> list[str]:
+    """Parquet files of the same text columns `names` in one scan, as read_csv_files does CSV files.
+
+    Raise UnreadableFileError if the scan fails (the caller reads the files one by one then).
+    """
+    try:
+        paths = _start_batch_scan(con, files)
+        positional = ", ".join(f"#{i + 1} as c{i}" for i in range(len(names)))
+        con.execute(
+            f"create or replace temp table {FILE_ROWS} as select p.relative as _source_file, "
+            f"s.file_row_number + 1 as _row_number, s.* exclude (filename, file_row_number) "
+            f"from (select {positional}, filename, file_row_number from read_parquet(?, filename = true, "
+            "file_row_number = true, hive_partitioning = false)) s join batch_paths p on p.path = s.filename",
+            [paths],
+        )
+    except (duckdb.Error, OSError) as exc:
+        raise UnreadableFileError(f"cannot read {len(files)} files as one Parquet scan: {exc}") from exc
+    return [n.strip().lower() for n in names]
 
 
 def _column_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
