@@ -135,7 +135,7 @@ def test_a_csv_group_whose_scan_fails_is_read_file_by_file(landing, con, monkeyp
     monkeypatch.setattr(loader, "read_csv_files", lambda c, files: scans.append(len(files)) or real(c, files))
 
     summary = load_entity(con, landing, "messages")
-    assert scans == [3]  # one scan for the three files, which failed; then each file alone
+    assert scans == [3, 1, 1, 1]  # one scan for the three files, which failed; then each file alone
     outcomes = {o.path: o for o in summary.files}
     assert [(outcomes[relative(landing, p)].status, outcomes[relative(landing, p)].rows_loaded) for p in good] == [
         ("loaded", 50), ("loaded", 50)]

@@ -313,7 +313,7 @@ def _add_unit(con, spec, key: tuple, unit: list[tuple[str, Path]], errors: dict[
     try:
         if fmt in BATCH_FORMATS:
             groups = read_files(con, unit, fmt)
-        elif len(unit) > 1:
+        elif fmt == "csv" or (fmt == "parquet" and len(unit) > 1):
             scan = read_parquet_files(con, unit, key[1]) if fmt == "parquet" else read_csv_files(con, unit)
             groups = iter([([relative for relative, _ in unit], scan)])
         else:

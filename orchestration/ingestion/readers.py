@@ -1,9 +1,11 @@
-"""Readers: one landing file -> a DuckDB temp table of text columns.
+"""Readers: landing files -> a DuckDB temp table of text columns.
 
 Every reader produces the same shape, so validation is format-blind:
-a temp table `file_rows(_row_number, c0, c1, ...)` of VARCHAR columns, the
+a temp table `file_rows([_source_file,] _row_number, c0, c1, ...)` of VARCHAR columns, the
 file's column names lower-cased (position i is column `c{i}`), and the records
-the reader itself could not split (row number, reason, original text).
+the reader itself could not split (row number, reason, original text). Files of
+one shape (CSV header line, Parquet text columns, line-based format) are read
+in one scan and carry `_source_file`, their relative path.
 No file name or value is pasted into SQL: paths go in as parameters and the
 file's own column names never reach SQL text (columns are renamed c0..cN).
 """
@@ -71,38 +73,8 @@ def _start_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists reject_scans")
 
 
-def _keep_scan_rejects(con: duckdb.DuckDBPyConnection, table: str, what: str, header_lines: int) -> None:
-    """Move DuckDB's own rejects of the last scan into reader_rejects and fix `table`'s row numbers.
-
-    DuckDB leaves rejected records out of the scan, so row_number() counts only
-    the records it kept: every kept row moves down by the rejects before it.
-    """
-    con.execute(
-        f"insert into {READER_REJECTS} select line - ?, 'unreadable {what} (line ' || line || ') ' || "
-        "string_agg(distinct error_type, '; '), any_value(csv_line) from reject_errors group by line",
-        [header_lines],
-    )
-    if not con.execute(f"select count(*) from {READER_REJECTS}").fetchone()[0]:
-        return
-    con.execute(
-        f"update {table} set _row_number = _row_number + (select count(*) from "
-        f"(select _row_number as r, row_number() over (order by _row_number) as i from {READER_REJECTS}) "
-        f"where r - i < {table}._row_number)"
-    )
-
-
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    header = con.sql(f"select * from read_csv(?, {_CSV_OPTIONS}) limit 0", params=[str(path)])
-    names = header.columns
-    _start_rejects(con)
-    con.execute(
-        f"create or replace temp table {FILE_ROWS} as "
-        f"select row_number() over () as _row_number, * "
-        f"from read_csv(?, {_CSV_OPTIONS}, names = ?)",
-        [str(path), _positional(len(names))],
-    )
-    _keep_scan_rejects(con, FILE_ROWS, "CSV record", header_lines=1)
-    return [n.strip().lower() for n in names]
+def _scanned(files: list[tuple[str, Path]], fmt: str) -> str:
+    return f"{files[0][1].name} as {fmt}" if len(files) == 1 else f"{len(files)} files as one {fmt} scan"
 
 
 def _start_batch_scan(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]]) -> list[str]:
@@ -122,7 +94,12 @@ _PER_FILE_NUMBER = "_seq - min(_seq) over (partition by scan.filename) + 1"
 
 
 def _keep_batch_rejects(con: duckdb.DuckDBPyConnection, table: str, what: str, header_lines: int) -> None:
-    """_keep_scan_rejects for a scan of the files in `batch_paths`: rejects and row numbers per file."""
+    """Move DuckDB's own rejects of the last scan (of the files in `batch_paths`) into reader_rejects and
+    fix `table`'s row numbers, per file.
+
+    DuckDB leaves rejected records out of the scan, so row_number() counts only
+    the records it kept: every kept row moves down by the rejects before it.
+    """
     con.execute(
         f"insert into {READER_REJECTS} select line - ?, 'unreadable {what} (line ' || line || ') ' || "
         "string_agg(distinct error_type, '; '), any_value(csv_line), p.relative from reject_errors e "
@@ -141,8 +118,8 @@ def _keep_batch_rejects(con: duckdb.DuckDBPyConnection, table: str, what: str, h
 
 
 def read_csv_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]]) -> list[str]:
-    """Several CSV files of the same header line in one scan: `file_rows` and `reader_rejects` as for
-    one file, plus each row's `_source_file` (the relative path); row numbers count per file.
+    """CSV files of the same header line in one scan (the first file's dialect): `file_rows` and
+    `reader_rejects` with each row's `_source_file` (the relative path); row numbers count per file.
 
     Raise UnreadableFileError if the scan fails (the caller reads the files one by one then).
     """
@@ -160,7 +137,7 @@ def read_csv_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]]
         )
         _keep_batch_rejects(con, FILE_ROWS, "CSV record", header_lines=1)
     except (duckdb.Error, OSError, UnicodeError) as exc:
-        raise UnreadableFileError(f"cannot read {len(files)} files as one CSV scan: {exc}") from exc
+        raise UnreadableFileError(f"cannot read {_scanned(files, 'csv')}: {exc}".strip()) from exc
     return [n.strip().lower() for n in names]
 
 
@@ -409,16 +386,17 @@ def _read_querystring(con: duckdb.DuckDBPyConnection,
 SMPP_COLUMNS = ["provider_message_id", "status", "error_code", "submitted_at", "event_at"]
 
 
-# Readers of one file at a time (file_rows without _source_file), and readers of many files in one scan:
-# generators yielding (files, column names) each time file_rows (with _source_file) holds a group of
-# files of the same columns and reader_rejects holds (at least) their rejected records.
-_READERS = {"csv": _read_csv, "parquet": _read_parquet}
+# Parquet of any column types, one file at a time (file_rows without _source_file); CSV and Parquet of
+# text columns: read_csv_files and read_parquet_files. Line-based formats: generators yielding (files,
+# column names) each time file_rows (with _source_file) holds a group of files of the same columns
+# and reader_rejects holds (at least) their rejected records.
+_READERS = {"parquet": _read_parquet}
 _BATCH_READERS = {"jsonl": _read_jsonl, "smpp": _read_smpp, "querystring": _read_querystring}
 BATCH_FORMATS = tuple(_BATCH_READERS)
 
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[str]:
-    """Read `path` (CSV or Parquet) into the temp tables `file_rows` and `reader_rejects`; return the
+    """Read `path` (Parquet of any column types) into the temp tables `file_rows` and `reader_rejects`; return the
     column names. Raise UnreadableFileError if the file cannot be read at all.
     """
     try:
@@ -435,7 +413,7 @@ def read_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]],
     (relative paths, column names) per group of files of the same columns, as `_BATCH_READERS`.
     Raise UnreadableFileError if the scan fails (with one file: that file cannot be read at all).
     """
-    what = f"{files[0][1].name} as {fmt}" if len(files) == 1 else f"{len(files)} files as one {fmt} scan"
+    what = _scanned(files, fmt)
     try:
         yield from _BATCH_READERS[fmt](con, files)
     except UnreadableFileError:
