@@ -291,18 +291,14 @@ def _charts(c: Campaign, has_clicks_mart: bool) -> str:
 </section>"""
 
 
-def _text(value) -> str:
-    return DASH if value is None or value == "" else str(value)
-
-
 def tab_cells(r: tuple) -> list[str]:
-    """The shown text of a delivery-tab row (queries.tab_rows), cell by cell."""
-    return [_text(r[2]), _text(r[3]), fmt.time(r[4]), _text(r[5]), fmt.integer(r[6]), fmt.integer(r[7])]
+    """The shown text of a delivery-tab row (queries.tab_rows, which formats it), cell by cell."""
+    return list(r[2:])
 
 
 def suppression_cells(r: tuple) -> list[str]:
-    """The shown text of a suppression-list row (queries.suppression_rows), cell by cell."""
-    return [_text(r[1]), _text(r[2]), fmt.integer(r[3]), fmt.time(r[4])]
+    """The shown text of a suppression-list row (queries.suppression_rows, which formats it), cell by cell."""
+    return list(r[1:])
 
 
 # The class of each cell of a contact table's rows; site.js gives the rows it renders the classes of the first row.
