@@ -26,25 +26,14 @@ def campaign_page(campaign_id: str) -> str:
     return f"campaigns/{slug(campaign_id)}.html"
 
 
-def tab_page(campaign_id: str, status: str, page: int) -> str:
-    """A page of a delivery tab: the campaign page, with the page in its fragment (site.js pages through the
-    campaign's contacts file; page 1 is in the HTML itself)."""
-    return f"{campaign_page(campaign_id)}#{tab_fragment(status, page)}"
-
-
-def tab_fragment(status: str, page: int) -> str:
-    return f"tab-{status}" if page == 1 else f"tab-{status}-p{page}"
-
-
 def campaign_contacts(campaign_id: str) -> str:
     """The campaign's contacts of every delivery tab, as a script that site.js pages through."""
     return f"campaigns/{slug(campaign_id)}/contacts.js"
 
 
-def account_page(account_id: str, page: int = 1) -> str:
-    if page == 1:
-        return f"accounts/{slug(account_id)}.html"
-    return f"accounts/{slug(account_id)}.html#suppressions-p{page}"
+def account_page(account_id: str) -> str:
+    """The account's suppression list (site.js pages through its suppressions file)."""
+    return f"accounts/{slug(account_id)}.html"
 
 
 def account_suppressions(account_id: str) -> str:
