@@ -225,22 +225,51 @@ def test_a_campaign_page_tiles_tabs_and_pages(page, site, warehouse, overview, a
     page.screenshot(path=str(ARTIFACTS / "campaign-page.png"))
     page.screenshot(path=str(ARTIFACTS / "campaign-page-full.png"), full_page=True)
 
-    # Page through the Delivered tab: every contact once, on pages of 100.
-    seen = page.locator("#tab-delivered td:first-child").all_inner_texts()
+    # Page through the Delivered tab (site.js, from the campaign's contacts file): every contact once, on pages
+    # of 100, the address naming the page; the other tabs keep their page 1.
+    url = page.url.split("#")[0]
+    first_page = page.locator("#tab-delivered td:first-child").all_inner_texts()
+    seen = list(first_page)
+    page_no = 1
     while page.locator("#tab-delivered .pager a.next").count():
         page.click("#tab-delivered .pager a.next")
-        page.wait_for_load_state()
-        assert page.locator("tbody tr").count() <= 100
+        page_no += 1
+        assert page.url == f"{url}#tab-delivered-p{page_no}"
+        assert page.get_attribute("#tab-delivered .pager", "data-page") == str(page_no)
+        assert page.locator("#tab-delivered tbody tr").count() <= 100
+        assert page.locator("#tab-delivered td.phone-no").count() == page.locator("#tab-delivered tbody tr").count()
+        assert all("*" in m or m == "—" for m in page.locator("#tab-delivered td.phone-no").all_inner_texts())
         seen += page.locator("#tab-delivered td:first-child").all_inner_texts()
+    pages = -(-counts["delivered"] // 100)
+    assert page_no == pages
+    last = counts["delivered"] - 100 * (pages - 1)
+    total = counts["delivered"]
+    assert page.inner_text("#tab-delivered .pager .where") == (
+        f"Showing {100 * (pages - 1) + 1:,}–{total:,} of {total:,} · page {pages} of {pages}")
+    assert page.locator("#tab-delivered tbody tr").count() == last
     assert len(seen) == len(set(seen)) == counts["delivered"]
     expected_ids = {r["contact_id"] for r in query(
         warehouse, "select contact_id from marts.fct_campaign_contacts where campaign_id = ? "
         "and delivery_status = 'delivered'", [biggest["campaign_id"]])}
     assert set(seen) == expected_ids
     page.click("#tab-delivered .pager a.prev")
-    page.wait_for_load_state()
-    page.click(".tabs a.tablink >> text=Pending")  # back to the campaign page, on the Pending tab
+    assert page.get_attribute("#tab-delivered .pager", "data-page") == str(pages - 1)
+    page.click('[role="tab"][data-tab="pending"]')  # another tab, then back: the Delivered tab kept its page
     page.wait_for_selector("#tab-pending:visible")
+    assert page.url == f"{url}#tab-pending"
+    page.click('[role="tab"][data-tab="delivered"]')
+    assert page.url == f"{url}#tab-delivered-p{pages - 1}"
+    page.go_back()  # the browser's back button turns the page back too
+    assert page.get_attribute("#tab-delivered .pager", "data-page") == str(pages)
+
+    # An address naming page 2 opens on page 2 (a bookmark, a link), from file://.
+    second = seen[100:200]
+    page.goto(f"{url}#tab-delivered-p2")
+    page.reload()
+    page.wait_for_selector("#tab-delivered:visible")
+    assert page.locator("#tab-delivered td:first-child").all_inner_texts() == second
+    assert second[0] not in first_page
+    assert "Showing 101–" in page.inner_text("#tab-delivered .pager .where")
 
 
 def test_the_mms_preview_turns_to_landscape(page, site, overview):
@@ -273,6 +302,14 @@ def test_a_suppression_list_page(page, site, warehouse):
     assert page.locator("#suppressions tbody tr").count() == min(count, 100)
     assert f"of {count:,}" in page.inner_text(".pager")
     assert all("*" in m for m in page.locator("#suppressions td.phone-no").all_inner_texts())
+    expected = {r["contact_id"] for r in query(
+        warehouse, "select contact_id from marts.contact_suppressions where is_suppressed and account_id = ?",
+        [account])}
+    seen = page.locator("#suppressions tbody td:first-child").all_inner_texts()
+    while page.locator("#suppressions .pager a.next").count():
+        page.click("#suppressions .pager a.next")
+        seen += page.locator("#suppressions tbody td:first-child").all_inner_texts()
+    assert len(seen) == len(set(seen)) == count and set(seen) == expected
 
 
 def test_the_site_is_self_contained_and_holds_no_raw_number(site):

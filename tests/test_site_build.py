@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -39,24 +40,39 @@ def mini(tmp_path_factory):
     return warehouse, result
 
 
+def data_rows(path: Path) -> dict[str, list[list[str]]]:
+    """The rows a data file (render.data_file) gives site.js, by section id."""
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r'\(window\.mmsreportRows = window\.mmsreportRows \|\| \{\}\)\[("[^"]+")\] = (.*);', line)
+        assert match, line
+        rows[json.loads(match.group(1))] = json.loads(match.group(2))
+    return rows
+
+
 def test_the_site_has_every_page(mini):
     _, result = mini
     site = result.out
     for page in ["index.html", "static/site.css", "static/site.js", "campaigns/c_xss.html", "campaigns/c_draft.html",
-                 "campaigns/c_xss/delivered-2.html", "campaigns/c_xss/delivered-3.html",
-                 "accounts/acc_gb.html", "accounts/acc_none.html"]:
+                 "campaigns/c_xss/contacts.js", "accounts/acc_gb.html", "accounts/acc_none.html"]:
         assert (site / page).is_file(), page
-    assert not (site / "campaigns/c_xss/delivered-4.html").exists()
-    assert not (site / "campaigns/c_xss/pending-2.html").exists()
-    last = (site / "campaigns/c_xss/delivered-3.html").read_text()
-    assert last.count('<td class="phone-no">') == 30  # 230 delivered: 100 + 100 + 30
-    assert "Showing 201–230 of 230 · page 3 of 3" in last
-    assert result.pages == 10 and result.largest_page == "campaigns/c_xss.html"
+    assert not (site / "campaigns/c_draft").exists()  # no contacts: no data file
+    assert sorted(p.name for p in (site / "campaigns/c_xss").iterdir()) == ["contacts.js"]
+    first = (site / "campaigns/c_xss.html").read_text()
+    assert '<script src="../campaigns/c_xss/contacts.js"></script><script src="../static/site.js">' in first
+    panel = re.search(r'<section role="tabpanel" id="tab-delivered".*?</section>', first).group()
+    assert panel.count('<td class="phone-no">') == 100  # page 1 of 230 delivered
+    assert "Showing 1–100 of 230 · page 1 of 3" in panel and 'href="#tab-delivered-p2"' in panel
+    rows = data_rows(site / "campaigns/c_xss/contacts.js")
+    assert len(rows["tab-delivered"]) == 230 and len({r[0] for r in rows["tab-delivered"]}) == 230
+    assert all(len(r) == 6 and "*" in r[1] for r in rows["tab-delivered"])
+    assert "tab-pending" not in rows or len(rows["tab-pending"]) <= 100
+    assert result.pages == 8 and result.data_files == 5 and result.largest_page == "campaigns/c_xss.html"
 
 
 def test_user_content_is_escaped(mini):
     site = mini[1].out
-    for page in ["index.html", "campaigns/c_xss.html", "campaigns/c_xss/delivered-2.html"]:
+    for page in ["index.html", "campaigns/c_xss.html"]:
         text = (site / page).read_text()
         assert XSS_NAME not in text and "<script>alert" not in text
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in text
@@ -132,7 +148,7 @@ def test_the_command_writes_the_site(mini, tmp_path):
     result = subprocess.run([str(mmsreport), "site", "--warehouse", str(warehouse), "--out", str(tmp_path / "s")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "Wrote 10 pages" in result.stderr and str(tmp_path / "s" / "index.html") in result.stderr
+    assert "Wrote 8 pages and 5 data files" in result.stderr and str(tmp_path / "s" / "index.html") in result.stderr
     missing = subprocess.run([str(mmsreport), "site", "--warehouse", str(tmp_path / "nope.duckdb")],
                              capture_output=True, text=True, timeout=300)
     assert missing.returncode == 2 and "no warehouse" in missing.stderr
@@ -153,7 +169,8 @@ def test_the_dagster_asset_writes_the_site_next_to_the_published_warehouse(mini,
     assert result.success
     [event] = result.get_asset_materialization_events()
     assert event.materialization.asset_key == SITE_KEY
-    assert event.materialization.metadata["pages"].value == 10
+    assert event.materialization.metadata["pages"].value == 8
+    assert event.materialization.metadata["data_files"].value == 5
     assert (warehouse.parent / "mini_site" / "index.html").is_file()
     spec = next(iter(report_site.specs))
     assert [dep.asset_key for dep in spec.deps] == [PUBLISHED_KEY]

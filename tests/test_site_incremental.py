@@ -61,7 +61,9 @@ def built(tmp_path):
 def test_only_the_index_carries_the_build_time(built):
     _, site = built
     pages = [p for p in site.rglob("*.html")]
-    assert len(pages) == 10
+    assert len(pages) == 8
+    for data in site.rglob("*.js"):  # the contacts and suppressions files carry no time either
+        assert b"UTC from the warehouse marts" not in data.read_bytes()
     for page in pages:
         text = page.read_bytes()
         assert len(BUILT_AT.findall(text)) == (1 if page.name == "index.html" and page.parent == site else 0), page
@@ -70,14 +72,15 @@ def test_only_the_index_carries_the_build_time(built):
 
 def test_an_unchanged_rebuild_renders_no_campaign_and_equals_a_full_build(built, tmp_path):
     warehouse, site = built
-    before = {p: p.stat().st_ino for p in (site / "campaigns").rglob("*.html")}
+    before = {p: p.stat().st_ino for p in (site / "campaigns").rglob("*") if p.is_file()}
+    assert len(before) == 4 + 3  # the campaigns' pages and the contacts files of the 3 with contacts
     result = build_site(warehouse, site)
     assert result.full_reason is None
     assert (result.campaigns_rendered, result.campaigns_reused) == (0, CAMPAIGNS)
     assert (result.accounts_rendered, result.accounts_reused) == (0, ACCOUNTS)
-    assert result.pages == 10 and result.largest_page == "campaigns/c_xss.html"
-    # the pages are the old files, linked, not copies
-    assert {p: p.stat().st_ino for p in (site / "campaigns").rglob("*.html")} == before
+    assert result.pages == 8 and result.data_files == 5 and result.largest_page == "campaigns/c_xss.html"
+    # the pages and data files are the old files, linked, not copies
+    assert {p: p.stat().st_ino for p in (site / "campaigns").rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hero.png", "mini.duckdb", "site"]
     assert_same_as_full_build(warehouse, site, tmp_path)
 
@@ -98,7 +101,7 @@ def test_a_changed_campaign_is_the_only_one_rendered(built, tmp_path):
     assert "30007" in (site / "campaigns/c_xss.html").read_text()
     assert_same_as_full_build(warehouse, site, tmp_path)
 
-    # a masked number shown only in a later tab page (dim_contacts) changes too
+    # a masked number shown only on a later page of a tab (in the contacts file; dim_contacts) changes too
     sql(warehouse, "update marts.dim_contacts set phone_number_masked = '+44******9999' where contact_id = "
                    "(select contact_id from marts.fct_campaign_contacts where campaign_id = 'c_xss' "
                    "and delivery_status = 'delivered' order by contact_id limit 1)")
@@ -120,7 +123,7 @@ def test_a_new_suppression_rerenders_only_its_account(built, tmp_path):
 
 def test_a_removed_campaign_disappears(built, tmp_path):
     warehouse, site = built
-    assert (site / "campaigns/c_xss/delivered-2.html").is_file()
+    assert (site / "campaigns/c_xss/contacts.js").is_file()
     sql(warehouse, *(f"delete from marts.{table} where campaign_id = 'c_xss'"
                      for table in ["dim_campaigns", "fct_messages", "fct_campaign_contacts", "fct_clicks",
                                    "fct_order_attribution"]))
@@ -151,7 +154,7 @@ def test_a_changed_site_code_fingerprint_rebuilds_everything(built, tmp_path):
 
 def test_a_damaged_old_site_is_not_trusted(built, tmp_path):
     warehouse, site = built
-    (site / "campaigns/c_xss/delivered-3.html").unlink()  # a page the manifest counts is gone
+    (site / "campaigns/c_xss/contacts.js").unlink()  # a file the manifest counts is gone
     (site / "campaigns/c_draft.html").unlink()
     result = build_site(warehouse, site)
     assert (result.campaigns_rendered, result.campaigns_reused) == (2, CAMPAIGNS - 2)

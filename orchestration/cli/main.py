@@ -140,7 +140,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     how = f"full build: {result.full_reason}" if result.full_reason else "the others reused from the previous site"
     print(f"Re-rendered {result.campaigns_rendered:,} of {campaigns:,} campaigns and {result.accounts_rendered:,} of "
           f"{accounts:,} suppression lists ({how})", file=sys.stderr)
-    print(f"Wrote {result.pages:,} pages ({result.files:,} files, {result.bytes / 1e6:.1f} MB; largest page "
+    print(f"Wrote {result.pages:,} pages and {result.data_files:,} data files ({result.files:,} files, "
+          f"{result.bytes / 1e6:.1f} MB; largest page "
           f"{result.largest_page_bytes / 1e3:.0f} kB) in {result.seconds:.1f} s", file=sys.stderr)
     print(f"Open {result.out / 'index.html'} in a browser", file=sys.stderr)
     return 0

@@ -34,6 +34,7 @@ def report_site(context: AssetExecutionContext, warehouse: WarehouseResource) ->
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(result.out / "index.html")),
         "pages": MetadataValue.int(result.pages),
+        "data_files": MetadataValue.int(result.data_files),
         "files": MetadataValue.int(result.files),
         "size_bytes": MetadataValue.int(result.bytes),
         "largest_page_bytes": MetadataValue.int(result.largest_page_bytes),

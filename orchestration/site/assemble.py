@@ -9,7 +9,7 @@ was (the temporary folder is removed).
 Incremental: the site folder holds `.build-manifest.json`, a fingerprint of the
 site code (this package and its static files) and a digest per campaign and per
 account of everything its pages show. A rebuild with the same fingerprint
-hard-links (or copies) the pages of every campaign and account whose digest is
+hard-links (or copies) the files (page and data file) of every campaign and account whose digest is
 unchanged from the old site into the temporary folder instead of rendering them,
 and renders the others; the index, static files and media are always written.
 The old site is only read, never written: a page that is linked is never
@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import mimetypes
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +35,13 @@ from urllib.parse import unquote, urlparse
 import duckdb
 
 from orchestration.site import queries, render
-from orchestration.site.layout import PAGE_ROWS, account_page, campaign_page, deliverability_page, tab_page
+from orchestration.site.layout import (
+    account_page,
+    account_suppressions,
+    campaign_contacts,
+    campaign_page,
+    deliverability_page,
+)
 
 STATIC = Path(__file__).parent / "static"
 MEDIA_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
@@ -45,8 +53,8 @@ MANIFEST_VERSION = 1
 @dataclass
 class SiteResult:
     out: Path
-    pages: int
-    files: int
+    pages: int  # HTML pages
+    files: int  # every file: pages, data files, static files, media, the manifest
     bytes: int
     largest_page: str
     largest_page_bytes: int
@@ -56,6 +64,7 @@ class SiteResult:
     accounts_rendered: int = 0
     accounts_reused: int = 0
     full_reason: str | None = None  # why every page was rendered; None for an incremental build
+    data_files: int = 0  # the campaigns' contacts and the accounts' suppressions files that pages page through
 
 
 def default_site_dir(warehouse: Path) -> Path:
@@ -67,18 +76,22 @@ def default_site_dir(warehouse: Path) -> Path:
 
 
 class _Writer:
-    """Writes pages into the new site, or links them from the old one; counts pages per owner."""
+    """Writes pages and data files into the new site, or links them from the old one; counts files per owner."""
 
     def __init__(self, root: Path):
         self.root = root
         self.pages = 0
+        self.data_files = 0
         self.largest = ("", 0)
-        self.owned: dict[str, int] = {}  # "campaign:<id>" / "account:<id>" -> pages
+        self.owned: dict[str, int] = {}  # "campaign:<id>" / "account:<id>" -> its files (pages and data files)
 
     def _count(self, relative: str, size: int, owner: str | None) -> None:
-        self.pages += 1
         if owner:
             self.owned[owner] = self.owned.get(owner, 0) + 1
+        if not relative.endswith(".html"):
+            self.data_files += 1
+            return
+        self.pages += 1
         if size > self.largest[1]:
             self.largest = (relative, size)
 
@@ -92,7 +105,7 @@ class _Writer:
         self._count(relative, len(data), owner)
 
     def reuse(self, old_root: Path, relative: str, owner: str) -> None:
-        """The page `relative` of the old site, hard-linked (copied where links are impossible)."""
+        """The file `relative` of the old site, hard-linked (copied where links are impossible)."""
         source, target = old_root / relative, self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -103,8 +116,8 @@ class _Writer:
 
 
 def _owned_pages(root: Path, first_page: str) -> list[str] | None:
-    """The pages of one campaign or account: its first page and every file in the folder of the same
-    name (later tab or suppression-list pages), relative to root; None when the first page is missing."""
+    """The files of one campaign or account: its page and every file in the folder of the same name (its
+    contacts or suppressions data file), relative to root; None when the page is missing."""
     if not (root / first_page).is_file():
         return None
     folder = first_page.removesuffix(".html")
@@ -162,90 +175,49 @@ def _local_media(media_url: str | None, root: Path) -> str | None:
     return relative
 
 
+def _grouped(rows, key) -> Iterator[tuple[str, list[tuple]]]:
+    """(key, its rows) for rows ordered by key, one key at a time (the rows of one campaign or account in memory)."""
+    for value, group in itertools.groupby(rows, key=key):
+        yield value, list(group)
+
+
 def _write_tabs(con, campaigns: dict, media: dict, writer: _Writer, has_clicks_mart: bool, everything: bool) -> None:
-    """Stream the tab rows of `campaigns` (ordered by campaign, status); write a campaign page as its rows end.
+    """Stream the tab rows of `campaigns` (ordered by campaign, status); write a campaign's page and its contacts
+    file as its rows end.
 
     everything: `campaigns` are all campaigns, so the rows are read without a filter (which costs memory)."""
     done: set[str] = set()
-    current: str | None = None
-    first_pages: dict[str, list[tuple]] = {}
-    page_rows: list[tuple] = []
-    key: tuple | None = None
-    page_no = 0
-
-    def flush_page():
-        nonlocal page_rows
-        if key is None or not page_rows:
-            return
-        campaign_id, status = key
-        if page_no == 1:
-            first_pages[status] = page_rows
-        elif campaign_id in campaigns:
-            count = _tab_count(campaigns[campaign_id], status)
-            writer.write(tab_page(campaign_id, status, page_no),
-                         render.tab_page_html(campaigns[campaign_id], status, count, page_no, page_rows),
-                         f"campaign:{campaign_id}")
-        page_rows = []
-
-    def finish_campaign(campaign_id):
-        if campaign_id in campaigns:
-            writer.write(campaign_page(campaign_id),
-                         render.campaign(campaigns[campaign_id], first_pages, media[campaign_id], has_clicks_mart),
-                         f"campaign:{campaign_id}")
-            done.add(campaign_id)
-
-    if campaigns:
-        for row in queries.tab_rows(con, None if everything else sorted(campaigns)):
-            campaign_id, status = row[0], row[1]
-            if (campaign_id, status) != key:
-                flush_page()
-                if campaign_id != current:
-                    if current is not None:
-                        finish_campaign(current)
-                    current, first_pages = campaign_id, {}
-                key, page_no = (campaign_id, status), 1
-            elif len(page_rows) == PAGE_ROWS:
-                flush_page()
-                page_no += 1
-            page_rows.append(row)
-    flush_page()
-    if current is not None:
-        finish_campaign(current)
+    rows = queries.tab_rows(con, None if everything else sorted(campaigns)) if campaigns else iter(())
+    for campaign_id, campaign_rows in _grouped(rows, key=lambda row: row[0]):
+        if campaign_id not in campaigns:
+            continue
+        by_status = {status: [render.tab_cells(r) for r in group]
+                     for status, group in _grouped(campaign_rows, key=lambda row: row[1])}
+        writer.write(campaign_contacts(campaign_id), render.data_file({f"tab-{s}": r for s, r in by_status.items()}),
+                     f"campaign:{campaign_id}")
+        writer.write(campaign_page(campaign_id),
+                     render.campaign(campaigns[campaign_id], by_status, media[campaign_id], has_clicks_mart),
+                     f"campaign:{campaign_id}")
+        done.add(campaign_id)
     for campaign_id, c in campaigns.items():  # campaigns without contacts yet
         if campaign_id not in done:
             writer.write(campaign_page(campaign_id), render.campaign(c, {}, media[campaign_id], has_clicks_mart),
                          f"campaign:{campaign_id}")
 
 
-def _tab_count(c: queries.Campaign, status: str) -> int:
-    column = {"delivered": "unique_deliveries", "pending": "pending", "soft_bounce": "soft_bounces",
-              "hard_bounce": "hard_bounces", "deleted": "deleted"}[status]
-    return int(c.overview[column])
-
-
 def _write_suppressions(con, accounts: list[queries.Account], writer: _Writer, everything: bool) -> None:
-    """The suppression-list pages of `accounts` (all accounts when everything)."""
+    """The suppression-list page and file of `accounts` (all accounts when everything)."""
     by_id = {a.account_id: a for a in accounts}
-    written: set[tuple[str, int]] = set()
-    current, page_no, rows = None, 0, []
-
-    def flush():
-        if current in by_id and rows:
-            writer.write(account_page(current, page_no), render.suppression_page(by_id[current], page_no, rows),
-                         f"account:{current}")
-            written.add((current, page_no))
-
-    if accounts:
-        for row in queries.suppression_rows(con, None if everything else sorted(by_id)):
-            if row[0] != current or len(rows) == PAGE_ROWS:
-                flush()
-                page_no = 1 if row[0] != current else page_no + 1
-                current, rows = row[0], []
-            rows.append(row)
-    flush()
-    for a in accounts:
-        if (a.account_id, 1) not in written:
-            writer.write(account_page(a.account_id), render.suppression_page(a, 1, []), f"account:{a.account_id}")
+    rows = queries.suppression_rows(con, None if everything else sorted(by_id)) if accounts else iter(())
+    for account_id, account_rows in _grouped(rows, key=lambda row: row[0]):
+        if account_id in by_id:
+            cells = [render.suppression_cells(r) for r in account_rows]
+            writer.write(account_suppressions(account_id), render.data_file({"suppressions": cells}),
+                         f"account:{account_id}")
+            writer.write(account_page(account_id), render.suppression_page(by_id.pop(account_id), cells),
+                         f"account:{account_id}")
+    for a in by_id.values():  # accounts without suppressed contacts
+        writer.write(account_page(a.account_id), render.suppression_page(a, []), f"account:{a.account_id}")
 
 
 @dataclass
@@ -346,4 +318,5 @@ def build_site(warehouse: str | Path, out: str | Path, full: bool = False) -> Si
         raise
     shutil.rmtree(old, ignore_errors=True)
     return SiteResult(out=out, pages=writer.pages, files=len(files), bytes=size, largest_page=writer.largest[0],
-                      largest_page_bytes=writer.largest[1], seconds=time.monotonic() - started, **stats)
+                      largest_page_bytes=writer.largest[1], seconds=time.monotonic() - started,
+                      data_files=writer.data_files, **stats)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-PAGE_ROWS = 100  # contacts per delivery-tab or suppression-list page
+PAGE_ROWS = 100  # contacts per page of a delivery tab or a suppression list (site.js reads it from the pager)
 
 TABS = [("delivered", "Delivered"), ("pending", "Pending"), ("soft_bounce", "Soft bounces"),
         ("hard_bounce", "Hard bounces"), ("deleted", "Deleted")]
@@ -26,17 +26,19 @@ def campaign_page(campaign_id: str) -> str:
     return f"campaigns/{slug(campaign_id)}.html"
 
 
-def tab_page(campaign_id: str, status: str, page: int) -> str:
-    """Page 1 of every tab is on the campaign page; later pages are files of their own."""
-    if page == 1:
-        return f"{campaign_page(campaign_id)}#tab-{status}"
-    return f"campaigns/{slug(campaign_id)}/{status}-{page}.html"
+def campaign_contacts(campaign_id: str) -> str:
+    """The campaign's contacts of every delivery tab, as a script that site.js pages through."""
+    return f"campaigns/{slug(campaign_id)}/contacts.js"
 
 
-def account_page(account_id: str, page: int = 1) -> str:
-    if page == 1:
-        return f"accounts/{slug(account_id)}.html"
-    return f"accounts/{slug(account_id)}/suppressions-{page}.html"
+def account_page(account_id: str) -> str:
+    """The account's suppression list (site.js pages through its suppressions file)."""
+    return f"accounts/{slug(account_id)}.html"
+
+
+def account_suppressions(account_id: str) -> str:
+    """The account's suppressed contacts, as a script that site.js pages through."""
+    return f"accounts/{slug(account_id)}/suppressions.js"
 
 
 def pages_for(count: int) -> int:

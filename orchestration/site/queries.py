@@ -104,11 +104,14 @@ from orders
 group by all
 """
 
-# One row per contact of a tab, in page order. The status time and error code are the
-# mart's (fct_campaign_contacts: those of the contact's deciding message), as in `mmsreport report`.
+# One row per contact of a tab, in page order, with its cells as the site shows them (fmt.time, fmt.integer,
+# "—" for a missing value), formatted set-based here rather than row by row in Python. The status time and
+# error code are the mart's (fct_campaign_contacts: those of the contact's deciding message), as in
+# `mmsreport report`.
 TAB_ROWS_SQL = """
-select cc.campaign_id, cc.delivery_status, cc.contact_id, d.phone_number_masked, cc.status_at, cc.error_code,
-    cc.messages, cc.clicks
+select cc.campaign_id, cc.delivery_status,
+    shown(cc.contact_id), shown(d.phone_number_masked), shown(strftime(cc.status_at, '%Y-%m-%d %H:%M')),
+    shown(cc.error_code), shown(format('{{:,}}', cc.messages)), shown(format('{{:,}}', cc.clicks))
 from marts.fct_campaign_contacts cc
 left join marts.dim_contacts d on d.contact_id = cc.contact_id
 where cc.delivery_status in ('delivered', 'pending', 'soft_bounce', 'hard_bounce', 'deleted') and {only}
@@ -116,12 +119,17 @@ order by cc.campaign_id, cc.delivery_status, cc.status_at desc nulls last, cc.co
 """
 
 SUPPRESSION_ROWS_SQL = """
-select s.account_id, s.contact_id, d.phone_number_masked, s.hard_bounce_count, s.suppressed_at
+select s.account_id,
+    shown(s.contact_id), shown(d.phone_number_masked), shown(format('{{:,}}', s.hard_bounce_count)),
+    shown(strftime(s.suppressed_at, '%Y-%m-%d %H:%M'))
 from marts.contact_suppressions s
 left join marts.dim_contacts d on d.contact_id = s.contact_id
 where s.is_suppressed and s.account_id is not null and {only}
 order by s.account_id, s.suppressed_at desc, s.contact_id
 """
+
+# A shown cell: the text, "—" (fmt.DASH) when missing or empty. A macro of the site's DuckDB connection.
+SHOWN_MACRO = "create or replace temp macro shown(x) as coalesce(nullif(x::varchar, ''), '—')"
 
 
 # Digests of the rows behind each campaign's and each account's pages, for the incremental site build:
@@ -154,6 +162,7 @@ group by all
 def connect(warehouse) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(warehouse), read_only=True)
     con.execute("set TimeZone = 'UTC'")
+    con.execute(SHOWN_MACRO)
     return con
 
 
@@ -209,15 +218,15 @@ def _only(column: str, ids: list[str] | None) -> tuple[str, list]:
 
 
 def tab_rows(con: duckdb.DuckDBPyConnection, campaign_ids: list[str] | None = None) -> Iterator[tuple]:
-    """(campaign_id, status, contact_id, masked number, status_at, error_code, messages, clicks), in page order;
-    only the campaigns in campaign_ids when given."""
+    """(campaign_id, status, then the shown texts of contact_id, masked number, status_at, error_code, messages,
+    clicks), in page order; only the campaigns in campaign_ids when given."""
     only, params = _only("cc.campaign_id", campaign_ids)
     return _stream(con, TAB_ROWS_SQL.format(only=only), params)
 
 
 def suppression_rows(con: duckdb.DuckDBPyConnection, account_ids: list[str] | None = None) -> Iterator[tuple]:
-    """(account_id, contact_id, masked number, hard_bounce_count, suppressed_at), in page order;
-    only the accounts in account_ids when given."""
+    """(account_id, then the shown texts of contact_id, masked number, hard_bounce_count, suppressed_at), in page
+    order; only the accounts in account_ids when given."""
     only, params = _only("s.account_id", account_ids)
     return _stream(con, SUPPRESSION_ROWS_SQL.format(only=only), params)
 

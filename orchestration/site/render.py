@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from orchestration.site import charts, fmt, layout
 from orchestration.site.fmt import DASH, esc
-from orchestration.site.layout import PAGE_ROWS, TABS, account_page, campaign_page, pages_for, rel, tab_page
+from orchestration.site.layout import PAGE_ROWS, TABS, account_page, campaign_page, pages_for, rel
 from orchestration.site.queries import DELIVERABILITY_DAYS, TOP_ERROR_CODES, Account, Campaign, Deliverability
 
 # Only files of the site itself: no request can leave the machine (see DECISIONS.md).
@@ -36,10 +37,12 @@ INDEX_COLUMNS = [
 ]
 
 
-def page(path: str, title: str, body: str, built_at: str | None, kind: str) -> str:
+def page(path: str, title: str, body: str, built_at: str | None, kind: str, data_script: str | None = None) -> str:
     """A whole page. Only the index carries the build time (built_at): every other page depends on its
-    own data alone, so an incremental build can reuse it unchanged (see DECISIONS.md)."""
+    own data alone, so an incremental build can reuse it unchanged (see DECISIONS.md).
+    data_script: the site path of the page's rows file (data_file), loaded before site.js."""
     root = rel(path, "")
+    data = f'<script src="{esc(rel(path, data_script))}"></script>' if data_script else ""
     built = f"Built {esc(built_at)} UTC from the warehouse marts" if built_at else "From the warehouse marts"
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -51,7 +54,7 @@ def page(path: str, title: str, body: str, built_at: str | None, kind: str) -> s
         f'<body class="{kind}"><header class="top"><a href="{root}index.html">Campaign reports</a>'
         f'<span class="built">{built}</span></header>\n'
         f"<main>{body}</main>\n"
-        f'<script src="{root}static/site.js"></script></body></html>\n'
+        f'{data}<script src="{root}static/site.js"></script></body></html>\n'
     )
 
 
@@ -288,31 +291,56 @@ def _charts(c: Campaign, has_clicks_mart: bool) -> str:
 </section>"""
 
 
-def tab_table(rows: list[tuple]) -> str:
+def tab_cells(r: tuple) -> list[str]:
+    """The shown text of a delivery-tab row (queries.tab_rows, which formats it), cell by cell."""
+    return list(r[2:])
+
+
+def suppression_cells(r: tuple) -> list[str]:
+    """The shown text of a suppression-list row (queries.suppression_rows, which formats it), cell by cell."""
+    return list(r[1:])
+
+
+# The class of each cell of a contact table's rows; site.js gives the rows it renders the classes of the first row.
+TAB_CELLS = ["", "phone-no", "", "", "num", "num"]
+SUPPRESSION_CELLS = ["", "phone-no", "num", ""]
+
+
+def _rows_html(rows: list[list[str]], classes: list[str]) -> str:
+    return "".join("<tr>" + "".join(f'<td class="{cls}">{esc(text)}</td>' if cls else f"<td>{esc(text)}</td>"
+                                    for cls, text in zip(classes, cells, strict=True)) + "</tr>"
+                   for cells in rows)
+
+
+def data_file(rows: dict[str, list[list[str]]]) -> str:
+    """The rows of a page's paged sections (section id -> rows of cell texts), as a script that site.js reads:
+    a file, not a request, so it works from file:// (see DECISIONS.md). site.js sets the texts as textContent,
+    so no value is ever parsed as HTML; JSON escapes every quote and line end."""
+    return "".join(f"(window.mmsreportRows = window.mmsreportRows || {{}})[{json.dumps(key)}] = "
+                   f"{json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n"
+                   for key, value in rows.items())
+
+
+def tab_table(rows: list[list[str]]) -> str:
+    """The first page of a delivery tab; rows: tab_cells of its rows."""
     if not rows:
         return '<p class="empty">No contacts.</p>'
-    body = "".join(
-        f"<tr><td>{esc(r[2])}</td><td class=\"phone-no\">{esc(r[3]) or DASH}</td><td>{fmt.time(r[4])}</td>"
-        f"<td>{esc(r[5]) or DASH}</td><td class=\"num\">{fmt.integer(r[6])}</td>"
-        f"<td class=\"num\">{fmt.integer(r[7])}</td></tr>"
-        for r in rows)
     return ('<table class="report contacts"><thead><tr><th>Contact</th><th>Number</th><th>Status at (UTC)</th>'
             f'<th>Error code</th><th class="num">Messages</th><th class="num">Clicks</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+            f"<tbody>{_rows_html(rows[:PAGE_ROWS], TAB_CELLS)}</tbody></table>")
 
 
-def pager(path: str, count: int, page_no: int, link) -> str:
-    """'Showing a–b of n' and previous/next links; link(page) gives the target path of a page."""
+def pager(section: str, count: int) -> str:
+    """Page 1's 'Showing a–b of n' and previous/next links of the paged section `section` (its element id);
+    site.js turns the pages, with '#<section>-p<page>' in the address."""
     pages = pages_for(count)
-    first = (page_no - 1) * PAGE_ROWS + 1 if count else 0
-    last = min(page_no * PAGE_ROWS, count)
-    prev = (f'<a class="prev" href="{esc(rel(path, link(page_no - 1)))}">‹ Previous</a>' if page_no > 1
-            else '<span class="prev off">‹ Previous</span>')
-    nxt = (f'<a class="next" href="{esc(rel(path, link(page_no + 1)))}">Next ›</a>' if page_no < pages
+    last = min(PAGE_ROWS, count)
+    nxt = (f'<a class="next" href="#{esc(section)}-p2">Next ›</a>' if pages > 1
            else '<span class="next off">Next ›</span>')
-    return (f'<nav class="pager" data-page="{page_no}" data-pages="{pages}">{prev}'
-            f'<span class="where">Showing {fmt.integer(first)}–{fmt.integer(last)} of {fmt.integer(count)}'
-            f" · page {page_no} of {pages}</span>{nxt}</nav>")
+    return (f'<nav class="pager" data-page="1" data-pages="{pages}" data-rows="{PAGE_ROWS}">'
+            '<span class="prev off">‹ Previous</span>'
+            f'<span class="where">Showing {fmt.integer(1 if count else 0)}–{fmt.integer(last)} of {fmt.integer(count)}'
+            f" · page 1 of {pages}</span>{nxt}</nav>")
 
 
 def _campaign_header(c: Campaign, path: str) -> str:
@@ -324,7 +352,9 @@ def _campaign_header(c: Campaign, path: str) -> str:
             f"{esc(account)}</a> · last sent {fmt.time(o['last_sent_at'])} UTC</p>")
 
 
-def campaign(c: Campaign, first_pages: dict[str, list[tuple]], media_src: str | None, has_clicks_mart: bool) -> str:
+def campaign(c: Campaign, rows: dict[str, list[list[str]]], media_src: str | None, has_clicks_mart: bool) -> str:
+    """rows: tab_cells of every contact row per status; page 1 of each tab is in the page, all pages in the
+    campaign's contacts file (layout.campaign_contacts), which the page loads when it has rows."""
     path = campaign_page(c.campaign_id)
     counts = {"delivered": c.overview["unique_deliveries"], "pending": c.overview["pending"],
               "soft_bounce": c.overview["soft_bounces"], "hard_bounce": c.overview["hard_bounces"],
@@ -336,45 +366,31 @@ def campaign(c: Campaign, first_pages: dict[str, list[tuple]], media_src: str | 
         for i, (status, label) in enumerate(TABS))
     panels = "".join(
         f'<section role="tabpanel" id="tab-{status}" data-status="{status}" data-count="{counts[status]}" '
-        f'aria-labelledby="tabbtn-{status}"{"" if i == 0 else " hidden"}>'
-        + pager(path, counts[status], 1, lambda p, s=status: tab_page(c.campaign_id, s, p))
-        + tab_table(first_pages.get(status, []))
+        f'data-paged="tab" aria-labelledby="tabbtn-{status}"{"" if i == 0 else " hidden"}>'
+        + pager(f"tab-{status}", counts[status])
+        + tab_table(rows.get(status, []))
         + "</section>"
         for i, (status, _) in enumerate(TABS))
     body = (_campaign_header(c, path)
             + f'<div class="top-grid">{_preview(c, media_src, path)}<div>{_tiles(c)}</div></div>'
             + _charts(c, has_clicks_mart)
             + f'<h2>Delivery details</h2><div class="tabs" role="tablist">{tabs}</div>{panels}')
-    return page(path, c.campaign_name or c.campaign_id, body, None, "campaign")
-
-
-def tab_page_html(c: Campaign, status: str, count: int, page_no: int, rows: list[tuple]) -> str:
-    path = tab_page(c.campaign_id, status, page_no)
-    tabs = "".join(
-        f'<a class="tablink{" current" if s == status else ""}" href="{esc(rel(path, tab_page(c.campaign_id, s, 1)))}"'
-        f">{label}</a>"
-        for s, label in TABS)
-    label = dict(TABS)[status]
-    body = (_campaign_header(c, path)
-            + f'<h2>Delivery details: {label}</h2><div class="tabs">{tabs}</div>'
-            + f'<section id="tab-{status}" data-status="{status}" data-count="{count}">'
-            + pager(path, count, page_no, lambda p: tab_page(c.campaign_id, status, p))
-            + tab_table(rows) + "</section>")
-    return page(path, f"{c.campaign_name or c.campaign_id}: {label} page {page_no}", body, None, "tabpage")
+    return page(path, c.campaign_name or c.campaign_id, body, None, "campaign",
+                layout.campaign_contacts(c.campaign_id) if rows else None)
 
 
 # ---------------------------------------------------------------- suppression lists
 
 
-def suppression_page(a: Account, page_no: int, rows: list[tuple]) -> str:
-    path = account_page(a.account_id, page_no)
+def suppression_page(a: Account, rows: list[list[str]]) -> str:
+    """rows: suppression_cells of every suppressed contact; page 1 is in the page, all pages in the account's
+    suppressions file (layout.account_suppressions), which the page loads when it has rows."""
+    path = account_page(a.account_id)
     name = _account_label(a.account_name, a.account_id)
     if rows:
-        table = ('<table class="report contacts" id="suppressions"><thead><tr><th>Contact</th><th>Number</th>'
+        table = ('<table class="report contacts"><thead><tr><th>Contact</th><th>Number</th>'
                  '<th class="num">Hard bounces</th><th>Suppressed at (UTC)</th></tr></thead><tbody>'
-                 + "".join(f'<tr><td>{esc(r[1])}</td><td class="phone-no">{esc(r[2]) or DASH}</td>'
-                           f'<td class="num">{fmt.integer(r[3])}</td><td>{fmt.time(r[4])}</td></tr>' for r in rows)
-                 + "</tbody></table>")
+                 + _rows_html(rows[:PAGE_ROWS], SUPPRESSION_CELLS) + "</tbody></table>")
     else:
         table = '<p class="empty">No suppressed contacts.</p>'
     body = (f'<p class="crumbs"><a href="{rel(path, "index.html")}">‹ All campaigns</a></p>'
@@ -382,9 +398,10 @@ def suppression_page(a: Account, page_no: int, rows: list[tuple]) -> str:
             f'<p class="meta">{esc(a.account_id)} · {fmt.integer(a.hard_bounced_contacts)} contacts with hard bounces'
             f" · {fmt.integer(a.suppressed_contacts)} suppressed. Numbers are masked; the sending platform gets "
             "the full list from <code>mmsreport export-suppressions</code>.</p>"
-            + pager(path, a.suppressed_contacts, page_no, lambda p: account_page(a.account_id, p))
-            + table)
-    return page(path, f"Suppression list: {name}", body, None, "suppressions")
+            f'<section id="suppressions" data-paged="list" data-count="{a.suppressed_contacts}">'
+            + pager("suppressions", a.suppressed_contacts) + table + "</section>")
+    return page(path, f"Suppression list: {name}", body, None, "suppressions",
+                layout.account_suppressions(a.account_id) if rows else None)
 
 
 # ---------------------------------------------------------------- deliverability (issue 18)

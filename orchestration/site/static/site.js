@@ -1,5 +1,5 @@
-/* Campaign report site: sorting, filters and totals of the campaign table; tabs and
-   the portrait/landscape switch of a campaign page. No library, no request. */
+/* Campaign report site: sorting, filters and totals of the campaign table; tabs, paged contact
+   tables and the portrait/landscape switch of a campaign page. No library, no request. */
 (function () {
   "use strict";
 
@@ -97,24 +97,96 @@
     filter();
   }
 
-  function tabs() {
+  // Paged contact tables (a campaign's delivery tabs, an account's suppression list): page 1 is in the
+  // HTML; every row of a section is in window.mmsreportRows[section id], from the page's data file (a
+  // <script src>, so no request and it works from file://). The address holds the tab and page:
+  // #tab-delivered, #tab-delivered-p3, #suppressions-p2.
+  function pagedSections() {
+    var data = window.mmsreportRows || {};
+    var sections = {};
+    Array.prototype.forEach.call(document.querySelectorAll("section[data-paged]"), function (s) {
+      var first = s.querySelector("tbody tr");
+      s.cellClasses = first ? Array.prototype.map.call(first.cells, function (td) { return td.className; }) : [];
+      sections[s.id] = s;
+    });
     var buttons = Array.prototype.slice.call(document.querySelectorAll('[role="tab"][data-tab]'));
-    if (!buttons.length) return;
-    function select(name) {
+
+    function fragment(id, pageNo) { return "#" + id + (pageNo > 1 ? "-p" + pageNo : ""); }
+
+    function link(cls, text, id, pageNo, on) {
+      var el = document.createElement(on ? "a" : "span");
+      el.className = on ? cls : cls + " off";
+      el.textContent = text;
+      if (on) el.setAttribute("href", fragment(id, pageNo));
+      return el;
+    }
+
+    // Show page pageNo of section s (clamped to its pages; page 1 when its rows are not loaded).
+    function showPage(s, pageNo) {
+      var nav = s.querySelector(".pager"), tbody = s.querySelector("tbody"), rows = data[s.id];
+      var count = Number(s.getAttribute("data-count")), size = Number(nav.getAttribute("data-rows"));
+      var pages = Math.max(1, Math.ceil(count / size));
+      pageNo = rows && tbody ? Math.min(Math.max(1, pageNo), pages) : 1;
+      if (rows && tbody) {
+        var body = document.createElement("tbody");
+        rows.slice((pageNo - 1) * size, pageNo * size).forEach(function (cells) {
+          var tr = body.insertRow();
+          cells.forEach(function (text, i) {
+            var td = tr.insertCell();
+            if (s.cellClasses[i]) td.className = s.cellClasses[i];
+            td.textContent = text;
+          });
+        });
+        tbody.parentNode.replaceChild(body, tbody);
+      }
+      var first = count ? (pageNo - 1) * size + 1 : 0, last = Math.min(pageNo * size, count);
+      var where = document.createElement("span");
+      where.className = "where";
+      where.textContent = "Showing " + fmtInt(first) + "\u2013" + fmtInt(last) + " of " + fmtInt(count) +
+        " \u00b7 page " + pageNo + " of " + pages;
+      nav.textContent = "";
+      nav.appendChild(link("prev", "\u2039 Previous", s.id, pageNo - 1, pageNo > 1));
+      nav.appendChild(where);
+      nav.appendChild(link("next", "Next \u203a", s.id, pageNo + 1, pageNo < pages));
+      nav.setAttribute("data-page", String(pageNo));
+      nav.setAttribute("data-pages", String(pages));
+    }
+
+    function selectTab(s) {
       buttons.forEach(function (b) {
-        var on = b.getAttribute("data-tab") === name;
+        var on = b.getAttribute("aria-controls") === s.id;
         b.setAttribute("aria-selected", on ? "true" : "false");
         document.getElementById(b.getAttribute("aria-controls")).hidden = !on;
       });
     }
+
+    // Show what an address fragment names; false when it names no paged section.
+    function go(hash) {
+      var m = /^#([a-z_-]+?)(?:-p([0-9]+))?$/.exec(hash);
+      var s = m && sections[m[1]];
+      if (!s) return false;
+      if (s.getAttribute("role") === "tabpanel") selectTab(s);
+      showPage(s, m[2] ? Number(m[2]) : 1);
+      return true;
+    }
+
     buttons.forEach(function (b) {
       b.addEventListener("click", function () {
-        select(b.getAttribute("data-tab"));
-        history.replaceState(null, "", "#tab-" + b.getAttribute("data-tab"));
+        var s = document.getElementById(b.getAttribute("aria-controls"));
+        selectTab(s);
+        history.replaceState(null, "", fragment(s.id, Number(s.querySelector(".pager").getAttribute("data-page"))));
       });
     });
-    var m = /^#tab-([a-z_]+)$/.exec(location.hash);
-    if (m && document.getElementById("tab-" + m[1])) select(m[1]);
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest(".pager a[href^='#']") : null;
+      if (a && go(a.getAttribute("href"))) {
+        e.preventDefault();
+        history.pushState(null, "", a.getAttribute("href"));
+      }
+    });
+    var home = Object.keys(sections)[0];  // what the address without a fragment shows: the first tab, page 1
+    window.addEventListener("popstate", function () { if (!go(location.hash) && home) go("#" + home); });
+    go(location.hash);
   }
 
   function orientation() {
@@ -131,6 +203,6 @@
 
   var table = document.getElementById("campaigns");
   if (table) campaignTable(table);
-  tabs();
+  pagedSections();
   orientation();
 })();
