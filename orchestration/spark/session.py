@@ -1,0 +1,47 @@
+"""The Spark session of a warehouse folder, configured from profiles.yml's `spark` target.
+
+dbt-spark (method `session`) builds its session from the target's `server_side_parameters`; the
+loader and the tests build theirs from the same settings, rendered here, so the master, warehouse
+directory, metastore and time zone are written once (profiles.yml).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from orchestration.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+# dbt-spark forces this on every session it opens (dbt/adapters/spark/connections.py).
+DBT_SPARK_FORCED = {"spark.sql.ansi.enabled": "false"}
+
+
+def spark_settings(warehouse: Path, master: str | None = None) -> dict[str, str]:
+    """The Spark configuration dbt uses for `warehouse` (a folder), with `master` if given."""
+    from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
+
+    env = dict(os.environ, MMSREPORT_WAREHOUSE=str(Path(warehouse).resolve()))
+    if master:
+        env["MMSREPORT_SPARK_MASTER"] = master
+    set_invocation_context(env)
+    profile = yaml.safe_load((REPO_ROOT / "profiles.yml").read_text(encoding="utf-8"))
+    target = ProfileRenderer({}).render_data(profile["mmsreport"]["outputs"]["spark"])
+    settings = {str(key): str(value) for key, value in target["server_side_parameters"].items()}
+    return settings | DBT_SPARK_FORCED
+
+
+def spark_session(warehouse: Path, master: str | None = None) -> SparkSession:
+    """A Spark session on `warehouse`; stop it before dbt opens the same Derby metastore."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in spark_settings(warehouse, master).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
