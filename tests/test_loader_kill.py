@@ -1,9 +1,10 @@
-"""A load killed mid-run (SIGKILL) leaves no partial file, and the next run completes it (docs/RULES.md, Loading
-guarantees).
+"""A load killed mid-run (SIGKILL) leaves no partial batch of files, and the next run completes it (docs/RULES.md,
+Loading guarantees).
 
-The loading runs in a child process that prints a line after each file (the `progress`
-callback of load_entity). The DuckDB file is locked by its writer, so the parent does not
-poll the database while the child runs: it reads the child's stdout and kills on cue.
+The loading runs in a child process, in batches of BATCH files (one transaction each), and prints a line
+after each file (the `progress` callback of load_entity, called once its batch is committed). The DuckDB
+file is locked by its writer, so the parent does not poll the database while the child runs: it reads the
+child's stdout and kills on cue.
 """
 
 from __future__ import annotations
@@ -25,17 +26,18 @@ pytestmark = pytest.mark.slow  # kills real loader processes (the fast lane is -
 
 FILES = 10
 ROWS_PER_FILE = 20_000  # ~0.15 s per file: the whole load takes 1-2 s
+BATCH = 3  # files per batch: 10 files load in 4 transactions (3, 3, 3, 1 files)
 HEADER = ["message_id", "campaign_id", "contact_id", "sent_at", "body", "segments"]
 
 CHILD = textwrap.dedent("""
     import sys
     from orchestration.ingestion.loader import connect, load_entity
 
-    warehouse, landing, pause_before_commit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    warehouse, landing, pause_before_commit, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
 
     class PauseBeforeCommit:
-        '''Connection proxy: stops inside the transaction of the N-th file, just before its commit.
+        '''Connection proxy: stops inside the transaction of the N-th batch, just before its commit.
 
         Only usable for CSV files without phone columns: other readers hand Arrow tables to
         DuckDB by a local variable name, which a proxy frame would hide.
@@ -66,7 +68,7 @@ CHILD = textwrap.dedent("""
         print("file", outcome.status, outcome.path, outcome.rows_loaded, flush=True)
 
 
-    load_entity(con, landing, "messages", progress=progress)
+    load_entity(con, landing, "messages", progress=progress, batch_files=batch)
     print("done", flush=True)
 """)
 
@@ -88,7 +90,7 @@ class Child:
 
     def __init__(self, warehouse: Path, landing: Path, pause_before_commit: int = 0):
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(warehouse), str(landing), str(pause_before_commit)],
+            [sys.executable, "-c", CHILD, str(warehouse), str(landing), str(pause_before_commit), str(BATCH)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         self.lines: list[str] = []
@@ -164,13 +166,14 @@ def test_kill_after_the_first_file(tmp_path, landing):
         child.kill()
     assert "done" not in child.lines
     committed = _committed_files(warehouse)
-    assert 1 <= committed <= child.files_reported + 1
+    assert BATCH <= committed <= child.files_reported + BATCH
+    assert committed % BATCH == 0  # whole batches only
     _finish_and_check(warehouse, landing)
 
 
 def test_kill_inside_an_open_transaction(tmp_path, landing):
-    """Deterministic: the child stops right before committing file `nth`, with its rows inserted."""
-    nth = 4
+    """Deterministic: the child stops right before committing batch `nth`, with its rows inserted."""
+    nth = 2
     warehouse = tmp_path / "warehouse.duckdb"
     child = Child(warehouse, landing, pause_before_commit=nth)
     try:
@@ -179,8 +182,9 @@ def test_kill_inside_an_open_transaction(tmp_path, landing):
         child.kill()
     con = connect(warehouse)
     try:
-        assert len(load_log(con)) == nth - 1
-        assert query(con, "select count(*) as n from raw.messages") == [{"n": (nth - 1) * ROWS_PER_FILE}]
+        assert len(load_log(con)) == (nth - 1) * BATCH
+        assert query(con, "select count(*) as n from raw.messages") == [{"n": (nth - 1) * BATCH * ROWS_PER_FILE}]
+        assert rejected_rows(con) == []
     finally:
         con.close()
     _finish_and_check(warehouse, landing)
@@ -196,7 +200,7 @@ def test_kill_at_a_random_time(tmp_path, landing, attempt):
         time.sleep(delay)  # decides when to kill; nothing is asserted about timing
     finally:
         child.kill()
-    assert 0 <= _committed_files(warehouse) <= FILES
+    assert _committed_files(warehouse) in (0, BATCH, 2 * BATCH, 3 * BATCH, FILES)  # whole batches only
     _finish_and_check(warehouse, landing)
 
 
@@ -209,5 +213,5 @@ def test_kill_twice_then_finish(tmp_path, landing):
             child.wait_for("paused")
         finally:
             child.kill()
-    assert _committed_files(warehouse) == 2  # one file committed per killed run
+    assert _committed_files(warehouse) == 2 * BATCH  # one batch committed per killed run
     _finish_and_check(warehouse, landing)

@@ -1,4 +1,4 @@
-"""Load new landing files of one entity into raw.<entity>, one transaction per file.
+"""Load new landing files of one entity into raw.<entity>, in batches: one transaction per batch.
 
 The file manifest `raw.load_log` makes loading idempotent: a file version
 (entity, path, content hash) already loaded is skipped; a changed file is
@@ -19,13 +19,28 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingestion.entities import SPECS
+from orchestration.ingestion.phones import DEFAULT_REGION
 from orchestration.ingestion.raw_schema import ensure_raw_schema
-from orchestration.ingestion.readers import READER_REJECTS, UnreadableFileError, file_format, read_file
+from orchestration.ingestion.readers import (
+    BATCH_FORMATS,
+    UnreadableFileError,
+    csv_header_line,
+    file_format,
+    parquet_text_columns,
+    read_csv_files,
+    read_file,
+    read_files,
+    read_parquet_files,
+)
 from orchestration.ingestion.validate import (
+    BATCH_REJECTS,
+    CLEANED_ROWS,
     INVALID_ROWS,
     VALID_ROWS,
     MissingColumnError,
-    validate,
+    add_rows,
+    check_rows,
+    start_batch,
 )
 from orchestration.paths import default_memory_limit
 
@@ -121,13 +136,33 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A batch: new files of one entity read, validated and written together, in one transaction.
+# Bounded so memory stays bounded: at most this many files and bytes of text (a compressed file
+# counted as GZIP_RATIO times its size: generated CSV and JSON compress 5-8 times).
+BATCH_FILES = 256
+BATCH_BYTES = 64 << 20
+GZIP_RATIO = 8
+
+
+@dataclass
+class Pending:
+    """A new file version to load."""
+
+    relative: str
+    path: Path
+    content_hash: str
+    stat: os.stat_result
+
+
 def load_entity(
     con: duckdb.DuckDBPyConnection,
     landing: str | Path,
     entity: str,
     progress=None,
+    batch_files: int = BATCH_FILES,
+    batch_bytes: int = BATCH_BYTES,
 ) -> EntityLoadSummary:
-    """Load every new or changed file of `entity` under `landing`."""
+    """Load every new or changed file of `entity` under `landing`, in batches of files."""
     landing = Path(landing)
     summary = EntityLoadSummary(entity)
     current = {
@@ -139,12 +174,13 @@ def load_entity(
         ).fetchall()
     }
     failed_before = {
-        (path, content_hash, error)
-        for path, content_hash, error in con.execute(
-            "select path, content_hash, error from raw.load_log where entity = ? and status = 'failed'",
+        (path, content_hash)
+        for path, content_hash in con.execute(
+            "select path, content_hash from raw.load_log where entity = ? and status = 'failed'",
             [entity],
         ).fetchall()
     }
+    pending: list[Pending] = []
     for relative, path in discover_files(landing, entity):
         try:
             stat = path.stat()
@@ -161,11 +197,158 @@ def load_entity(
                         [stat.st_mtime_ns, entity, relative])
             summary.files.append(FileOutcome(relative, "skipped"))
             continue
-        outcome = load_file(con, entity, relative, path, content_hash, stat, failed_before)
-        summary.files.append(outcome)
-        if progress:
-            progress(entity, outcome)
+        pending.append(Pending(relative, path, content_hash, stat))
+    regions = account_regions(con) if any(c.kind == "phone" for c in SPECS[entity].columns) else {}
+    for batch in _batches(pending, batch_files, batch_bytes):
+        validated = read_and_validate(con, entity, [(p.relative, p.path) for p in batch], regions)
+        for outcome in write_batch(con, entity, batch, validated, failed_before):
+            summary.files.append(outcome)
+            if progress:
+                progress(entity, outcome)
     return summary
+
+
+def _batches(pending: list[Pending], max_files: int, max_bytes: int) -> Iterator[list[Pending]]:
+    batch: list[Pending] = []
+    size = 0
+    for item in pending:
+        if batch and (len(batch) >= max_files or size + _text_bytes(item) > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += _text_bytes(item)
+    if batch:
+        yield batch
+
+
+def _text_bytes(item: Pending) -> int:
+    compressed = item.path.name.lower().endswith(".gz")
+    return item.stat.st_size * (GZIP_RATIO if compressed else 1)
+
+
+def account_regions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each account's default region (its latest current version's, else GB), for phone numbers."""
+    return dict(con.execute(
+        "select account_id, coalesce(first(default_region order by updated_at desc nulls last, "
+        "_source_file desc, _row_number desc), ?) as default_region "
+        "from raw.accounts where _load_id in (select load_id from raw.load_log where is_current) "
+        "group by account_id",
+        [DEFAULT_REGION],
+    ).fetchall())
+
+
+@dataclass
+class ValidatedBatch:
+    """What read_and_validate made of a batch of files (the rows are in the temp tables
+    valid_rows and invalid_rows, until the next batch): per file read, its valid and rejected row counts; per file
+    that cannot be loaded, why."""
+
+    counts: dict[str, tuple[int, int]]
+    errors: dict[str, str]
+
+
+def read_and_validate(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    files: list[tuple[str, Path]],
+    regions: dict[str, str],
+) -> ValidatedBatch:
+    """Read and validate `files` (relative path, absolute path) of `entity`, touching no raw table.
+
+    Leaves on `con` the temp view `valid_rows` (_source_file, _row_number, _extra and the
+    entity's typed columns) and the temp table `invalid_rows` (_source_file, _row_number, _reason, _original:
+    the rows failing a check and the records a reader could not split). `regions` maps
+    account_id to its default region (account_regions). CSV files of the same header line
+    are read in one scan; if that scan fails they are read one by one, so one bad file
+    never keeps the others out. A file that cannot be read, or lacks a required column,
+    has no rows and is in `errors`.
+    """
+    spec = SPECS[entity]
+    start_batch(con, spec)
+    errors: dict[str, str] = {}
+    for key, unit in _read_units(entity, files):
+        _add_unit(con, spec, key, unit, errors)
+    check_rows(con, spec, regions)
+    counts = {relative: (0, 0) for relative, _ in files if relative not in errors}
+    for relative, valid, invalid in con.execute(
+        f"select _source_file, count(*) filter (where valid), count(*) filter (where not valid) from ("
+        f"select _source_file, true as valid from {VALID_ROWS} "
+        f"union all select _source_file, false from {INVALID_ROWS}) group by _source_file"
+    ).fetchall():
+        counts[relative] = (valid, invalid)
+    return ValidatedBatch(counts, errors)
+
+
+def _read_units(entity: str, files: list[tuple[str, Path]]) -> list[tuple[tuple, list[tuple[str, Path]]]]:
+    """The batch's files as reader calls ((format, what the files share), files): CSV files of the same
+    header line together, Parquet files of the same text columns together, files of a line-based
+    format together, others alone."""
+    together: dict[tuple, list[tuple[str, Path]]] = {}
+    alone: list[tuple[tuple, list[tuple[str, Path]]]] = []
+    for relative, path in files:
+        fmt = file_format(path, entity)
+        header = csv_header_line(path) if fmt == "csv" else None
+        text_columns = parquet_text_columns(path) if fmt == "parquet" else None
+        if fmt in BATCH_FORMATS:
+            together.setdefault((fmt,), []).append((relative, path))
+        elif header is not None and _one_csv_dialect(header):
+            together.setdefault((fmt, header, path.name.lower().endswith(".gz")), []).append((relative, path))
+        elif text_columns is not None:
+            together.setdefault((fmt, text_columns), []).append((relative, path))
+        else:
+            alone.append(((fmt,), [(relative, path)]))
+    return [(key, unit) for key, unit in together.items()] + alone
+
+
+def _one_csv_dialect(header: bytes) -> bool:
+    """A header line whose dialect DuckDB's sniffer cannot read differently from file to file:
+    comma-separated, no other candidate separator, quotes balanced on the line."""
+    return b"," in header and not any(ch in header for ch in (b";", b"|", b"\t")) and header.count(b'"') % 2 == 0
+
+
+def _add_unit(con, spec, key: tuple, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
+    """Read one reader call's files into the batch; a unit of several files that fails is read again
+    file by file, so that only the bad file fails."""
+    fmt = key[0]
+    try:
+        if fmt in BATCH_FORMATS:
+            groups = read_files(con, unit, fmt)
+        elif len(unit) > 1:
+            scan = read_parquet_files(con, unit, key[1]) if fmt == "parquet" else read_csv_files(con, unit)
+            groups = iter([([relative for relative, _ in unit], scan)])
+        else:
+            relative, path = unit[0]
+            if fmt is None:
+                raise UnreadableFileError(f"unsupported file type for {spec.name}: {path.name}")
+            groups = iter([(relative, read_file(con, path, fmt))])
+        for relatives, columns in groups:
+            try:
+                add_rows(con, spec, columns, relatives)
+            except MissingColumnError as exc:  # nothing of these files added
+                for relative in [relatives] if isinstance(relatives, str) else relatives:
+                    errors[relative] = f"{relative}: missing required column(s) {exc}"
+        return
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+        _forget(con, unit, errors)
+        if len(unit) > 1:
+            for one in unit:
+                _add_unit(con, spec, key, [one], errors)
+            return
+        relative = unit[0][0]
+        if isinstance(exc, UnreadableFileError):
+            errors[relative] = f"{relative}: {exc}"
+        else:
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            errors[relative] = f"{relative}: cannot load ({type(exc).__name__}: {first})"
+
+
+def _forget(con, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
+    """Take back whatever a failed unit appended to the batch."""
+    relatives = [relative for relative, _ in unit]
+    for relative in relatives:
+        errors.pop(relative, None)
+    for table in (CLEANED_ROWS, BATCH_REJECTS):
+        con.execute(f"delete from {table} where _source_file in (select unnest(?::varchar[]))", [relatives])
 
 
 # superseded_by_load_id is set later, when a newer version of the path loads.
@@ -175,85 +358,71 @@ LOAD_LOG_INSERT_COLUMNS = (
 )
 
 
-def load_file(
+def write_batch(
     con: duckdb.DuckDBPyConnection,
     entity: str,
-    relative: str,
-    path: Path,
-    content_hash: str,
-    stat: os.stat_result,
+    batch: list[Pending],
+    validated: ValidatedBatch,
     failed_before: set | frozenset = frozenset(),
-) -> FileOutcome:
-    """Read, validate and write one file version in a single transaction."""
+) -> list[FileOutcome]:
+    """Write a validated batch in one transaction: rows, rejected rows and a load_log row per file version
+    (load ids in file order; a failure already recorded for the same content is not recorded again)."""
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    outcomes, manifest = [], []
+    for item in batch:
+        error = validated.errors.get(item.relative)
+        if error is None:
+            loaded, rejected = validated.counts[item.relative]
+            outcomes.append(FileOutcome(item.relative, "loaded", loaded, rejected))
+            manifest.append((item, "loaded", loaded, rejected, None))
+        else:
+            outcomes.append(FileOutcome(item.relative, "failed", error=error))
+            if (item.relative, item.content_hash) not in failed_before:
+                manifest.append((item, "failed", 0, 0, error))
+    names = ", ".join(c.name for c in SPECS[entity].columns)
+    v_names = ", ".join(f"v.{c.name}" for c in SPECS[entity].columns)
     con.execute("begin transaction")
     try:
-        error = _read_and_validate(con, entity, relative, path)
-        if error is None:
-            outcome = _write_rows(con, entity, relative, content_hash, stat)
-            con.execute("commit")
-            return outcome
+        first_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
+        columns = list(zip(*[
+            (first_id + n, item.relative, item.content_hash, item.stat.st_size, item.stat.st_mtime_ns,
+             loaded, rejected, status, error)
+            for n, (item, status, loaded, rejected, error) in enumerate(manifest)
+        ], strict=True)) or [[]] * 9
+        con.execute(
+            "create or replace temp table batch_manifest as select unnest(?::bigint[]) as load_id, "
+            "unnest(?::varchar[]) as path, unnest(?::varchar[]) as content_hash, "
+            "unnest(?::bigint[]) as size_bytes, unnest(?::bigint[]) as mtime_ns, "
+            "unnest(?::bigint[]) as rows_loaded, unnest(?::bigint[]) as rows_rejected, "
+            "unnest(?::varchar[]) as status, unnest(?::varchar[]) as error",
+            [list(c) for c in columns],
+        )
+        con.execute(
+            f"insert into raw.{entity} ({names}, _load_id, _source_file, _row_number, _extra, _loaded_at) "
+            f"select {v_names}, m.load_id, v._source_file, v._row_number, v._extra, ? "
+            f"from {VALID_ROWS} v join batch_manifest m on m.path = v._source_file and m.status = 'loaded'",
+            [loaded_at],
+        )
+        con.execute(
+            "insert into raw.rejected_rows select m.load_id, ?, i._source_file, i._row_number, i._reason, "
+            f"i._original, ? from {INVALID_ROWS} i "
+            "join batch_manifest m on m.path = i._source_file and m.status = 'loaded'",
+            [entity, loaded_at],
+        )
+        con.execute(
+            "update raw.load_log set is_current = false, superseded_by_load_id = m.load_id from batch_manifest m "
+            "where raw.load_log.entity = ? and raw.load_log.path = m.path and raw.load_log.is_current "
+            "and m.status = 'loaded'",
+            [entity],
+        )
+        con.execute(
+            f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} select load_id, ?, path, content_hash, "
+            "size_bytes, mtime_ns, rows_loaded, rows_rejected, status, error, status = 'loaded', ? "
+            "from batch_manifest order by load_id",
+            [entity, loaded_at],
+        )
+        con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("rollback")
-    return _record_failure(con, entity, relative, content_hash, stat, error, failed_before)
-
-
-def _read_and_validate(con, entity: str, relative: str, path: Path) -> str | None:
-    """Fill valid_rows, invalid_rows and reader_rejects; or say why the file cannot be loaded."""
-    fmt = file_format(path, entity)
-    try:
-        if fmt is None:
-            raise UnreadableFileError(f"unsupported file type for {entity}: {path.name}")
-        columns = read_file(con, path, fmt)
-        validate(con, SPECS[entity], columns)
-    except MissingColumnError as exc:
-        return f"{relative}: missing required column(s) {exc}"
-    except UnreadableFileError as exc:
-        return f"{relative}: {exc}"
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        return f"{relative}: cannot load ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-    return None
-
-
-def _write_rows(con, entity: str, relative: str, content_hash: str, stat: os.stat_result) -> FileOutcome:
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    names = ", ".join(c.name for c in SPECS[entity].columns)
-    load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
-    loaded = con.execute(
-        f"insert into raw.{entity} ({names}, _load_id, _source_file, _row_number, _extra, "
-        f"_loaded_at) select {names}, ?, ?, _row_number, _extra, ? from {VALID_ROWS}",
-        [load_id, relative, loaded_at],
-    ).fetchone()[0]
-    rejected = con.execute(
-        "insert into raw.rejected_rows select ?, ?, ?, _row_number, _reason, _original, ? "
-        f"from (select _row_number, _reason, cast(_original as varchar) as _original from {INVALID_ROWS} "
-        f"union all select _row_number, _reason, _original from {READER_REJECTS})",
-        [load_id, entity, relative, loaded_at],
-    ).fetchone()[0]
-    con.execute(
-        "update raw.load_log set is_current = false, superseded_by_load_id = ? "
-        "where entity = ? and path = ? and is_current",
-        [load_id, entity, relative],
-    )
-    con.execute(
-        f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, true, ?)",
-        [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns,
-         loaded, rejected, loaded_at],
-    )
-    return FileOutcome(relative, "loaded", loaded, rejected)
-
-
-def _record_failure(con, entity, relative, content_hash, stat, error, failed_before) -> FileOutcome:
-    if not any(p == relative and h == content_hash for p, h, _ in failed_before):
-        con.execute("begin transaction")
-        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from raw.load_log").fetchone()[0]
-        con.execute(
-            f"insert into raw.load_log {LOAD_LOG_INSERT_COLUMNS} "
-            "values (?, ?, ?, ?, ?, ?, 0, 0, 'failed', ?, false, ?)",
-            [load_id, entity, relative, content_hash, stat.st_size, stat.st_mtime_ns, error,
-             datetime.now(UTC).replace(tzinfo=None)],
-        )
-        con.execute("commit")
-    return FileOutcome(relative, "failed", error=error)
+    return outcomes

@@ -1,7 +1,9 @@
 """Row validation: `file_rows` (text) -> `valid_rows` (typed) + `invalid_rows` (with reasons).
 
-Set-based: one SQL pass per file. Phone numbers are the only values handed to
-Python (phonenumbers), and only the distinct ones.
+Set-based, per batch of files: each reader's `file_rows` is appended to the batch
+(`add_rows`), then one SQL pass types and checks the whole batch (`check_rows`).
+Phone numbers are the only values handed to Python (phonenumbers), and only the
+distinct (number, region) pairs of the batch.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import pyarrow as pa
 
 from orchestration.ingestion.entities import EntitySpec
 from orchestration.ingestion.phones import DEFAULT_REGION, normalise
-from orchestration.ingestion.readers import FILE_ROWS
+from orchestration.ingestion.readers import FILE_ROWS, READER_REJECTS
 from orchestration.ingestion.smpp import smpp_date_sql
 
 VALID_ROWS = "valid_rows"
@@ -66,8 +68,34 @@ def _json_object_sql(positions: list[int], names: list[str]) -> tuple[str, list[
     return f"json_object({parts})", [names[i] for i in positions]
 
 
-def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str]) -> None:
-    """Build temp tables valid_rows and invalid_rows from file_rows."""
+# The batch's rows as text, every file's columns mapped to the entity's (add_rows), and the
+# records its readers could not split; check_rows types and checks them all at once.
+CLEANED_ROWS = "cleaned_rows"
+BATCH_REJECTS = "batch_rejects"
+# A row's original is kept as its values (`_values`) and its reader's column names (`batch_names`):
+# made JSON only for the rows rejected, as json_object(name, value, ...) would make it.
+BATCH_NAMES = "batch_names"
+_ORIGINAL_JSON = ("case when len(n.names) > 0 then '{' || array_to_string(list_transform(list_zip(n.names, c._values), "
+                  "lambda x: to_json(x[1]) || ':' || coalesce(to_json(x[2]), 'null')), ',') || '}' end")
+
+
+def start_batch(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
+    """Empty the batch's temp tables `cleaned_rows` and `batch_rejects`."""
+    text = ", ".join(f"{c.name} varchar" for c in spec.columns if not c.is_derived)
+    con.execute(f"create or replace temp table {CLEANED_ROWS} (_source_file varchar, _row_number bigint, "
+                f"{text}, _extra varchar, _names_id integer, _values varchar[])")
+    con.execute(f"create or replace temp table {BATCH_NAMES} (_names_id integer, names varchar[])")
+    con.execute(f"create or replace temp table {BATCH_REJECTS} "
+                "(_source_file varchar, _row_number bigint, _reason varchar, _original varchar)")
+
+
+def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str], source: str | list[str]) -> None:
+    """Append `file_rows` and `reader_rejects` (what a reader made of `columns`) to the batch.
+
+    `source` is the file's relative path; or, when the reader read several files and `file_rows`
+    and `reader_rejects` carry each row's `_source_file`, the paths of the files to take.
+    Raise MissingColumnError (nothing appended) if a required column is absent.
+    """
     columns = [spec.column_name(name) for name in columns]
     first_position: dict[str, int] = {}
     for i, name in enumerate(columns):
@@ -76,26 +104,40 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
     if missing and columns:
         raise MissingColumnError(", ".join(missing))
     known = {c.name for c in spec.columns if not c.is_derived}
-    read_columns = [c for c in spec.columns if not c.is_derived]
     extra_positions = [i for i, n in enumerate(columns) if n not in known or first_position[n] != i]
     extra_sql, extra_params = _json_object_sql(extra_positions, columns)
-    original_sql, original_params = _json_object_sql(list(range(len(columns))), columns)
-
     text_cols = []
-    for column in read_columns:
+    for column in spec.columns:
+        if column.is_derived:
+            continue
         pos = first_position.get(column.name)
-        text_cols.append(f"nullif(trim(c{pos}), '') as {column.name}" if pos is not None
-                         else f"cast(null as varchar) as {column.name}")
+        text_cols.append(f"nullif(trim(c{pos}), '')" if pos is not None else "cast(null as varchar)")
+    if isinstance(source, str):
+        source_sql, source_params, rejects_where = "?", [source], ""
+    else:  # the rejects of every file of the scan are there: these files' only
+        source_sql, source_params = "_source_file", []
+        rejects_where = " where _source_file in (select unnest(?::varchar[]))"
+    names_id = con.execute(f"select count(*) from {BATCH_NAMES}").fetchone()[0]
+    con.execute(f"insert into {BATCH_NAMES} values (?, ?::varchar[])", [names_id, columns])
+    values = "[" + ", ".join(f"c{i}" for i in range(len(columns))) + "]::varchar[]"
     con.execute(
-        "create or replace temp table cleaned_rows as select _row_number, "
-        + ", ".join(text_cols)
-        + f", {extra_sql} as _extra, {original_sql} as _original from {FILE_ROWS}",
-        extra_params + original_params,
+        f"insert into {CLEANED_ROWS} select {source_sql}, _row_number, " + ", ".join(text_cols)
+        + f", {extra_sql}, ?, {values} from {FILE_ROWS}",
+        source_params + extra_params + [names_id],
     )
+    con.execute(f"insert into {BATCH_REJECTS} select {source_sql}, _row_number, _reason, _original "
+                f"from {READER_REJECTS}{rejects_where}", source_params or [source])
 
+
+def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[str, str]) -> None:
+    """Type and check the batch: temp view valid_rows, temp table invalid_rows (reader rejects included).
+
+    `regions`: each account's default region, for phone numbers without a country code.
+    """
+    read_columns = [c for c in spec.columns if not c.is_derived]
     phone_columns = [c.name for c in spec.columns if c.kind == "phone"]
     if phone_columns:
-        _build_phone_map(con, phone_columns)
+        _build_phone_map(con, phone_columns, regions)
 
     typed, checks, joins = [], [], []
     for column in spec.columns:
@@ -112,11 +154,13 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
         if column.required:
             checks.append(f"case when _text_{column.name} is null then "
                           f"'missing required value: {column.name}' end")
-    con.execute(
-        "create or replace temp table typed_rows as select r._row_number, r._extra, r._original, "
+    rows = f"(select r.*, coalesce(a.default_region, ?) as _region from {CLEANED_ROWS} r " \
+        "left join account_regions a on a.account_id = r.account_id)" if phone_columns else CLEANED_ROWS
+    typed_sql = (
+        "select r._source_file, r._row_number, r._extra, r._names_id, r._values, "
         + ", ".join(f"r.{c.name} as _text_{c.name}" for c in read_columns) + ", "
         + ", ".join(typed)
-        + " from cleaned_rows r " + " ".join(joins)
+        + f" from {rows} r " + " ".join(joins)
     )
     for column in read_columns:
         if column.kind in ("text", "upper", "lower"):
@@ -138,38 +182,36 @@ def validate(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
         checks.append(f"case when {name} is not null and {name} not in ({listed}) "
                       f"then 'unknown {name}' end")
     reason = "concat_ws('; ', " + ", ".join(checks) + ")" if checks else "''"
+    # One materialisation of the typed and checked batch; valid_rows is a view of it.
     con.execute(
-        "create or replace temp table checked_rows as "
-        f"select *, nullif({reason}, '') as _reason from typed_rows"
+        f"create or replace temp table checked_rows as select *, nullif({reason}, '') as _reason from ({typed_sql})",
+        [DEFAULT_REGION] if phone_columns else [],
     )
     names = ", ".join(c.name for c in spec.columns)
-    con.execute(f"create or replace temp table {VALID_ROWS} as select _row_number, _extra, "
+    con.execute(f"create or replace temp view {VALID_ROWS} as select _source_file, _row_number, _extra, "
                 f"{names} from checked_rows where _reason is null")
-    con.execute(f"create or replace temp table {INVALID_ROWS} as select _row_number, _reason, "
-                "_original from checked_rows where _reason is not null")
+    con.execute(f"create or replace temp table {INVALID_ROWS} as select c._source_file, c._row_number, c._reason, "
+                f"{_ORIGINAL_JSON} as _original from checked_rows c join {BATCH_NAMES} n using (_names_id) "
+                "where c._reason is not null "
+                f"union all select _source_file, _row_number, _reason, _original from {BATCH_REJECTS}")
+    for table in (CLEANED_ROWS, FILE_ROWS):  # what memory the batch needs no more
+        con.execute(f"drop table if exists {table}")
 
 
-def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str]) -> None:
-    """Distinct (number, region) pairs of the file, normalised once each in Python."""
-    con.execute(
-        "create or replace temp table account_regions as "
-        "select account_id, coalesce(first(default_region order by updated_at desc nulls last, "
-        "_source_file desc, _row_number desc), ?) as default_region "
-        "from raw.accounts where _load_id in (select load_id from raw.load_log where is_current) "
-        "group by account_id",
-        [DEFAULT_REGION],
-    )
-    con.execute(
-        "create or replace temp table cleaned_rows as "
-        "select r.*, coalesce(a.default_region, ?) as _region "
-        "from cleaned_rows r left join account_regions a on a.account_id = r.account_id",
-        [DEFAULT_REGION],
-    )
+def _build_phone_map(con: duckdb.DuckDBPyConnection, phone_columns: list[str], regions: dict[str, str]) -> None:
+    """Distinct (number, region) pairs of the batch, normalised once each in Python."""
+    given = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
+        "account_id": pa.array(list(regions), pa.string()),
+        "default_region": pa.array(list(regions.values()), pa.string()),
+    })
+    con.execute("create or replace temp table account_regions as select * from given")
     union = " union ".join(
-        f"select {name} as raw_phone, _region as region from cleaned_rows where {name} is not null"
+        f"select r.{name} as raw_phone, coalesce(a.default_region, ?) as region from {CLEANED_ROWS} r "
+        f"left join account_regions a on a.account_id = r.account_id where r.{name} is not null"
         for name in phone_columns
     )
-    pairs = con.execute(f"select distinct raw_phone, region from ({union})").fetchall()
+    pairs = con.execute(f"select distinct raw_phone, region from ({union})",
+                        [DEFAULT_REGION] * len(phone_columns)).fetchall()
     numbers = [normalise(p, r) for p, r in pairs]
     staged = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
         "raw_phone": pa.array([p for p, _ in pairs], pa.string()),
