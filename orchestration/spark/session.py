@@ -8,6 +8,7 @@ directory, metastore and time zone are written once (profiles.yml).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,8 @@ def spark_session(warehouse: Path, master: str | None = None) -> SparkSession:
     """A Spark session on `warehouse`; stop it before dbt opens the same Derby metastore."""
     from pyspark.sql import SparkSession
 
+    # Python tasks (the loader's readers) run in this environment unless the cluster says otherwise.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in spark_settings(warehouse, master).items():
         builder = builder.config(key, value)
