@@ -10,14 +10,13 @@ e.g. percentile interpolation).
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from orchestration.spark.session import spark_session
+from orchestration.spark.session import duckdb_and_spark_arguments, spark_session
 
 SCHEMAS = ("marts", "audit")
 DOUBLE_DIGITS = 9
@@ -70,8 +69,7 @@ def compare(duckdb_file: Path, warehouse: Path, master: str | None = None) -> li
     counts all its rows as missing there)."""
     with tempfile.TemporaryDirectory(prefix="mmsreport-compare-") as tmp:
         exported = export_schemas(duckdb_file, Path(tmp))
-        spark = spark_session(warehouse, master)
-        try:
+        with spark_session(warehouse, master) as spark:
             in_spark = {
                 f"{schema}.{row.tableName}"
                 for schema in SCHEMAS
@@ -92,8 +90,6 @@ def compare(duckdb_file: Path, warehouse: Path, master: str | None = None) -> li
                 mine = _comparable(spark.table(name), columns)
                 diffs.append(TableDiff(name, rows, mine.exceptAll(duck).count(), duck.exceptAll(mine).count()))
             return diffs
-        finally:
-            spark.stop()
 
 
 def _comparable(frame, columns: list[str]):
@@ -108,11 +104,7 @@ def _comparable(frame, columns: list[str]):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("duckdb_file", type=Path)
-    parser.add_argument("warehouse", type=Path, help="Spark warehouse folder")
-    parser.add_argument("--spark-master")
-    args = parser.parse_args(argv)
+    args = duckdb_and_spark_arguments(__doc__, argv)
     diffs = compare(args.duckdb_file, args.warehouse, args.spark_master)
     for diff in diffs:
         state = "equal" if diff.equal else f"DIFFERENT (+{diff.only_in_spark} spark, +{diff.only_in_duckdb} duckdb)"

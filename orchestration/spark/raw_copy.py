@@ -10,13 +10,12 @@ project's rule) are written as UTC instants, which Spark reads as its `timestamp
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from orchestration.spark.session import spark_session
+from orchestration.spark.session import duckdb_and_spark_arguments, spark_session
 
 
 def export_raw(duckdb_file: Path, folder: Path) -> dict[str, Path]:
@@ -55,24 +54,17 @@ def copy_raw(duckdb_file: Path, warehouse: Path, master: str | None = None) -> l
     """Replace the raw tables of the Spark warehouse `warehouse` by those of `duckdb_file`."""
     with tempfile.TemporaryDirectory(prefix="mmsreport-raw-") as tmp:
         files = export_raw(duckdb_file, Path(tmp))
-        spark = spark_session(warehouse, master)
-        try:
+        with spark_session(warehouse, master) as spark:
             spark.sql("create database if not exists raw")
             for table, path in files.items():
                 spark.read.parquet(str(path)).write.mode("overwrite").format("parquet").saveAsTable(
                     f"raw.{table}"
                 )
-        finally:
-            spark.stop()
     return sorted(files)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("duckdb_file", type=Path)
-    parser.add_argument("warehouse", type=Path, help="Spark warehouse folder")
-    parser.add_argument("--spark-master")
-    args = parser.parse_args(argv)
+    args = duckdb_and_spark_arguments(__doc__, argv)
     tables = copy_raw(args.duckdb_file, args.warehouse, args.spark_master)
     print(f"copied {len(tables)} raw tables into {args.warehouse}")
 

@@ -7,8 +7,11 @@ directory, metastore and time zone are written once (profiles.yml).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,8 +41,11 @@ def spark_settings(warehouse: Path, master: str | None = None) -> dict[str, str]
     return settings | DBT_SPARK_FORCED
 
 
-def spark_session(warehouse: Path, master: str | None = None) -> SparkSession:
-    """A Spark session on `warehouse`; stop it before dbt opens the same Derby metastore."""
+@contextmanager
+def spark_session(warehouse: Path, master: str | None = None) -> Iterator[SparkSession]:
+    """A Spark session on `warehouse`. On exit the session stops and its JVM ends: the embedded
+    Derby metastore stays locked until then, and dbt (another process) must open it next."""
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     # Python tasks (the loader's readers) run in this environment unless the cluster says otherwise.
@@ -47,4 +53,26 @@ def spark_session(warehouse: Path, master: str | None = None) -> SparkSession:
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in spark_settings(warehouse, master).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    spark = builder.getOrCreate()
+    try:
+        yield spark
+    finally:
+        spark.stop()
+        gateway = SparkContext._gateway
+        if gateway is not None:
+            gateway.shutdown()
+            process = getattr(gateway, "proc", None)
+            if process is not None:  # the JVM exits when its stdin closes
+                process.stdin.close()
+                process.wait(timeout=60)
+            SparkContext._gateway = None
+            SparkContext._jvm = None
+
+
+def duckdb_and_spark_arguments(doc: str, argv: list[str] | None) -> argparse.Namespace:
+    """Command-line arguments of the DuckDB-to-Spark helpers: duckdb_file, warehouse, spark_master."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("duckdb_file", type=Path)
+    parser.add_argument("warehouse", type=Path, help="Spark warehouse folder")
+    parser.add_argument("--spark-master")
+    return parser.parse_args(argv)
