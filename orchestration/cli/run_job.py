@@ -71,7 +71,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     materializations = result.get_asset_materialization_events()
     summary.up_to_date = result.success and not any(event.asset_key == PUBLISHED_KEY for event in materializations)
     for event in materializations:
-        if event.asset_key == READERS_COPY_KEY:
+        if event.asset_key == READERS_COPY_KEY and "path" in event.materialization.metadata:
             metadata = event.materialization.metadata
             summary.readers_copy = Path(metadata["path"].value)
             summary.readers_copy_tables = metadata["tables"].value

@@ -17,6 +17,7 @@ above every id already used.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -203,6 +204,8 @@ def load_entity_spark(spark, landing: Path, warehouse: Path, entity: str, progre
         _write(spark, entity, staging, failed_before, summary, progress)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            staging.parent.rmdir()  # when no other entity is staged
     return summary
 
 
