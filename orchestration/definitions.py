@@ -37,8 +37,10 @@ build_job = define_asset_job(
 
 
 def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = None,
-                      site_dir: Path | None = None) -> Definitions:
-    """site_dir: where the report site goes; default MMSREPORT_SITE, else <warehouse stem>_site/."""
+                      site_dir: Path | None = None, engine: str | None = None,
+                      spark_master: str | None = None) -> Definitions:
+    """site_dir: where the report site goes; default MMSREPORT_SITE, else <warehouse stem>_site/.
+    engine: duckdb or spark; default MMSREPORT_ENGINE, else duckdb (spark: `warehouse` is a folder)."""
     return Definitions(
         assets=[*raw_assets, dbt_models, published_warehouse, readers_copy, suppressions_export, report_site],
         jobs=[build_job],
@@ -50,10 +52,23 @@ def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = No
                 warehouse_path=str(warehouse),
                 dbt_vars_json=json.dumps(dbt_vars or {}),
                 site_dir=str(site_dir) if site_dir else "",
+                engine=engine or default_engine(),
+                spark_master=spark_master or os.environ.get("MMSREPORT_SPARK_MASTER", ""),
             ),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
     )
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def default_engine() -> str:
+    """MMSREPORT_ENGINE, else duckdb."""
+    engine = os.environ.get("MMSREPORT_ENGINE", "").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise ValueError(f"MMSREPORT_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
 
 
 def vars_from_environment() -> dict:

@@ -20,6 +20,9 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 # cannot be fetched here); install it on a clean machine.
 [ "$FAST" = 1 ] || command -v chromium >/dev/null || \
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+# The Spark engine's tests (pyspark 4) need Java 17; install Debian's headless runtime when missing.
+[ "$FAST" = 1 ] || command -v java >/dev/null || \
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless)
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== dagster definitions validate"

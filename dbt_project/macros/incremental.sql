@@ -11,10 +11,12 @@
         select
             md5(
                 coalesce(
-                    string_agg(
-                        concat_ws('|', provider, provider_status, error_code, canonical_status, is_final, reason),
-                        '~' order by provider, provider_status, error_code, canonical_status
-                    ),
+                    {{ ordered_string_agg(
+                        "concat_ws('|', provider, provider_status, error_code, canonical_status, cast(is_final as "
+                            ~ dbt.type_string() ~ "), reason)",
+                        "'~'",
+                        'provider, provider_status, error_code, canonical_status'
+                    ) }},
                     ''
                 ) || '{{ pending_expiry_hours() }}'
             )
@@ -28,9 +30,24 @@
     {%- if execute and flags.FULL_REFRESH -%}
         {%- set runs = adapter.get_relation(database=this.database, schema=this.schema, identifier='int_runs_completed') -%}
         {%- if runs is not none -%}
-            delete from {{ runs }}
+            truncate table {{ runs }}
         {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The materialization of the models kept by touched scope (delete_touched_rows): incremental,
+    or on Spark a table rebuilt in full on every run, since plain Parquet tables refuse DELETE and
+    MERGE (DECISIONS.md, "Incremental models on Spark"). -#}
+{% macro touched_scope_materialization() -%}
+    {{ return(adapter.dispatch('touched_scope_materialization')()) }}
+{%- endmacro %}
+
+{% macro default__touched_scope_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__touched_scope_materialization() -%}
+    {{ return('table') }}
 {%- endmacro %}
 
 {#- Hook SQL deleting the rows of an incremental model in the touched scope,

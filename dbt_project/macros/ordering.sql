@@ -18,3 +18,16 @@
     {{ prefix }}_source_file,
     {{ prefix }}_row_number
 {%- endmacro %}
+
+{#- The texts of a group joined by `delimiter` in the order of `order_by` (a column list). -#}
+{% macro ordered_string_agg(expression, delimiter, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg')(expression, delimiter, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(expression, delimiter, order_by) -%}
+    string_agg({{ expression }}, {{ delimiter }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_string_agg(expression, delimiter, order_by) -%}
+    string_agg({{ expression }}, {{ delimiter }}) within group (order by {{ order_by }})
+{%- endmacro %}

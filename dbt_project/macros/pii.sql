@@ -37,3 +37,39 @@
         else repeat('*', {{ dbt.length(phone_number) }})
     end
 {%- endmacro %}
+
+{#- Every column of the relations in `schemas`: table_schema, table_name, column_name. -#}
+{% macro warehouse_columns(schemas) -%}
+    {{ return(adapter.dispatch('warehouse_columns')(schemas)) }}
+{%- endmacro %}
+
+{% macro default__warehouse_columns(schemas) -%}
+    select table_schema, table_name, column_name
+    from information_schema.columns
+    where lower(table_schema) in ('{{ schemas | join("', '") }}')
+{%- endmacro %}
+
+{#- Spark has no information_schema: the columns are listed through the adapter when the test
+    runs, and selected as literal rows. -#}
+{% macro spark__warehouse_columns(schemas) -%}
+    {%- set rows = [] -%}
+    {%- if execute -%}
+        {%- for schema in schemas -%}
+            {%- for table in run_query('show tables in ' ~ schema) if not table['isTemporary'] -%}
+                {%- set relation = api.Relation.create(schema=schema, identifier=table['tableName']) -%}
+                {%- for column in adapter.get_columns_in_relation(relation) -%}
+                    {%- do rows.append("('" ~ schema ~ "', '" ~ table['tableName'] ~ "', '" ~ column.name ~ "')") -%}
+                {%- endfor -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if rows -%}
+        select * from (values {{ rows | join(', ') }}) as warehouse_columns (table_schema, table_name, column_name)
+    {%- else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as table_schema,
+            cast(null as {{ dbt.type_string() }}) as table_name,
+            cast(null as {{ dbt.type_string() }}) as column_name
+        where 1 = 0
+    {%- endif -%}
+{%- endmacro %}

@@ -31,6 +31,10 @@
     [\x{10000}-\x{10FFFF}]
 {%- endmacro %}
 
+{% macro spark__non_bmp_character_class() -%}
+    {{ duckdb__non_bmp_character_class() }}
+{%- endmacro %}
+
 {#- True when the text is made only of GSM-7 characters. -#}
 {% macro is_gsm7(text) -%}
     {{ regexp_full_match(text, (gsm7_character_class() | trim) ~ '*') }}

@@ -12,6 +12,10 @@
     double
 {%- endmacro %}
 
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 {% macro type_money() -%}
     decimal(18, 2)
 {%- endmacro %}

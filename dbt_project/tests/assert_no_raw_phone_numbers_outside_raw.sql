@@ -12,7 +12,7 @@
 with
 
 warehouse_columns as (
-    select * from information_schema.columns
+    {{ warehouse_columns(['staging', 'intermediate', 'marts', 'audit']) }}
 ),
 
 final as (
@@ -24,8 +24,8 @@ final as (
     where
         lower(table_schema) in ('staging', 'intermediate', 'marts', 'audit')
         and (lower(column_name) like '%phone%' or lower(column_name) like '%msisdn%')
-        and lower(column_name) not like '%\_hash' escape '\'
-        and lower(column_name) not like '%\_masked' escape '\'
+        and {{ dbt.right('lower(column_name)', 5) }} <> '_hash'
+        and {{ dbt.right('lower(column_name)', 7) }} <> '_masked'
 )
 
 select * from final

@@ -25,6 +25,10 @@ def _configure_progress(verbose: bool) -> None:
     logger.propagate = False
 
 
+def _engine_default() -> str:
+    return os.environ.get("MMSREPORT_ENGINE", "").strip().lower() or "duckdb"
+
+
 def _path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -39,6 +43,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"mmsreport run: {exc}", file=sys.stderr)
         return 2
+    if args.engine not in ("duckdb", "spark"):
+        print(f"mmsreport run: engine {args.engine!r} (MMSREPORT_ENGINE): expected duckdb or spark", file=sys.stderr)
+        return 2
     if not args.landing.is_dir():
         print(f"mmsreport run: landing folder {args.landing} does not exist "
               "(create it, or generate data with `mmsreport generate --out DIR`)", file=sys.stderr)
@@ -46,7 +53,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Building {args.warehouse} from {args.landing}", file=sys.stderr)
     try:
         with WarehouseLock(args.warehouse):
-            summary = run_build(args.landing, args.warehouse, dbt_vars, full_refresh=args.full_refresh)
+            summary = run_build(args.landing, args.warehouse, dbt_vars, full_refresh=args.full_refresh,
+                                engine=args.engine, spark_master=args.spark_master)
     except WarehouseBusyError as exc:
         print(f"mmsreport run: {exc}", file=sys.stderr)
         return 3
@@ -225,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                      help="dbt variable, e.g. attribution_model=first_click (repeatable)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from raw")
+    run.add_argument("--engine", choices=("duckdb", "spark"), default=_engine_default(),
+                     help="duckdb (default; also MMSREPORT_ENGINE): --warehouse is a DuckDB file; "
+                          "spark: --warehouse is a Spark warehouse folder (docs/SCALING.md)")
+    run.add_argument("--spark-master", default=os.environ.get("MMSREPORT_SPARK_MASTER") or None,
+                     metavar="URL", help="the Spark cluster (also MMSREPORT_SPARK_MASTER; default local[*])")
     run.set_defaults(func=cmd_run)
 
     gen = sub.add_parser("generate", help="write realistic synthetic landing data")

@@ -38,7 +38,8 @@ class RunSummary:
     unknown_folders: list[str] = field(default_factory=list)  # landing folders that are no entity
 
 
-def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool = False) -> RunSummary:
+def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool = False,
+              engine: str = "duckdb", spark_master: str | None = None) -> RunSummary:
     """Load new landing files and build everything through the Dagster build job."""
     os.environ.setdefault("DAGSTER_HOME", str(dagster_home()))
     from dagster import DagsterInstance
@@ -52,7 +53,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     started_at = datetime.now(UTC).replace(tzinfo=None)
     unknown = unknown_entity_folders(landing)  # warned about in the summary
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    defs = build_definitions(landing, warehouse, dbt_vars)
+    defs = build_definitions(landing, warehouse, dbt_vars, engine=engine, spark_master=spark_master)
     job = defs.resolve_job_def(BUILD_JOB)
     log_file = log_dir() / "last_run.log"
     with (DagsterInstance.get() as instance, open(log_file, "w") as log, contextlib.redirect_stdout(log),
@@ -70,7 +71,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     materializations = result.get_asset_materialization_events()
     summary.up_to_date = result.success and not any(event.asset_key == PUBLISHED_KEY for event in materializations)
     for event in materializations:
-        if event.asset_key == READERS_COPY_KEY:
+        if event.asset_key == READERS_COPY_KEY and "path" in event.materialization.metadata:
             metadata = event.materialization.metadata
             summary.readers_copy = Path(metadata["path"].value)
             summary.readers_copy_tables = metadata["tables"].value
@@ -81,7 +82,11 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
             for e in failures if e.step_failure_data and e.step_failure_data.error
         ) or "the Dagster run failed"
-    _collect_load_stats(working_path(warehouse), started_at, summary)
+    if engine == "spark":
+        _collect_load_stats_from_events(materializations, summary)
+        summary.site_dir = None  # the site is built from DuckDB warehouses only
+    else:
+        _collect_load_stats(working_path(warehouse), started_at, summary)
     _collect_dbt_results(summary, started_at)
     return summary
 
@@ -98,6 +103,20 @@ def _dagster_warnings_to(log):
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+
+
+def _collect_load_stats_from_events(materializations, summary: RunSummary) -> None:
+    """Files and rows loaded, from the raw assets' metadata (a Spark warehouse has no file to open)."""
+    for event in materializations:
+        if event.asset_key.path[0] != "raw" or "files_loaded" not in event.materialization.metadata:
+            continue
+        meta = {key: value.value for key, value in event.materialization.metadata.items()}
+        for status in ("loaded", "skipped", "failed"):
+            if meta[f"files_{status}"]:
+                summary.files[status] = summary.files.get(status, 0) + meta[f"files_{status}"]
+        summary.rows_loaded += meta["rows_loaded"]
+        summary.rows_rejected += meta["rows_rejected"]
+        summary.failed_files += list(meta["failed_files"])
 
 
 def _collect_load_stats(warehouse: Path, started_at: datetime, summary: RunSummary) -> None:

@@ -20,6 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.defs.dbt_project import dbt_project, ensure_manifest, keep_parse_state
 from orchestration.defs.resources import WarehouseResource
 from orchestration.publish.build_state import is_up_to_date, needs_full_refresh
+from orchestration.spark.engine import close_shared_session
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -46,6 +47,9 @@ def dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: DbtC
 
 
 def _build(context, config, dbt, warehouse, database):
+    if warehouse.is_spark:
+        yield from _build_on_spark(context, config, dbt, warehouse, database)
+        return
     # A missing readers' copy (a warehouse published before it existed, or a deleted one) is rebuilt too.
     if (not config.full_refresh and warehouse.readers_copy.exists()
             and is_up_to_date(warehouse.published, database, warehouse.dbt_vars)):
@@ -61,6 +65,25 @@ def _build(context, config, dbt, warehouse, database):
     elif needs_full_refresh(warehouse.published, warehouse.dbt_vars):
         progress_log.info("the dbt project or its variables changed since the published build: full refresh")
         args.append("--full-refresh")
+    yield from _run_dbt(context, dbt, args)
+
+
+def _build_on_spark(context, config, dbt, warehouse, folder):
+    """dbt build --target spark on the warehouse folder, after the loader's Spark session has ended (the
+    embedded metastore admits one JVM). Every run rebuilds (docs/SCALING.md): the touched-scope models are
+    tables on Spark, and a DuckDB file's build state does not apply."""
+    close_shared_session()
+    os.environ["MMSREPORT_WAREHOUSE"] = str(folder)
+    if warehouse.spark_master:
+        os.environ["MMSREPORT_SPARK_MASTER"] = warehouse.spark_master
+    args = ["build", "--target", "spark", "--exclude-resource-type", "unit_test",
+            "--vars", json.dumps(warehouse.dbt_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    yield from _run_dbt(context, dbt, args)
+
+
+def _run_dbt(context, dbt, args):
     progress_log.info("dbt build (seeds, models and tests)...")
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.defs.publish_assets import published_warehouse
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WarehouseResource, duckdb_only
 from orchestration.publish.suppressions import write_suppressions_export
 
 progress_log = logging.getLogger("mmsreport.progress")
@@ -33,6 +33,8 @@ def suppressions_export_path(published: Path) -> Path:
     ),
 )
 def suppressions_export(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.is_spark:
+        return duckdb_only('the suppression export')
     out = suppressions_export_path(warehouse.published)
     with warehouse.writing():  # one writer of the files beside the warehouse at a time
         result = write_suppressions_export(warehouse.published, out)

@@ -5,7 +5,7 @@ import logging
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.defs.dbt_assets import dbt_models
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WarehouseResource, duckdb_only
 from orchestration.publish.build_state import record_build
 from orchestration.publish.warehouse import publish
 
@@ -22,6 +22,8 @@ PUBLISHED_KEY = AssetKey(["warehouse", "published"])
     description="The published warehouse file: replaced atomically once loading, models and tests succeeded.",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.is_spark:
+        return duckdb_only('publishing by copy')
     with warehouse.writing() as database:
         record_build(database, warehouse.dbt_vars)
         publish(database, warehouse.published)

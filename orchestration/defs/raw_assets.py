@@ -3,6 +3,7 @@ one of them writes, as an asset downstream of them all (staging reads it to know
 
 
 import logging
+from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
@@ -10,6 +11,8 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.ingestion.entities import SPECS
 from orchestration.ingestion.loader import FileOutcome, connect, load_entity
 from orchestration.publish.warehouse import prepare_working_copy
+from orchestration.spark.engine import shared_session
+from orchestration.spark.loader import load_entity_spark
 
 progress_log = logging.getLogger("mmsreport.progress")
 
@@ -36,6 +39,12 @@ def build_raw_asset(entity: str):
         kinds={"duckdb", "python"},
     )
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        if warehouse.is_spark:
+            with warehouse.writing() as folder:
+                spark = shared_session(folder, warehouse.spark_master or None)
+                summary = load_entity_spark(spark, Path(warehouse.landing_dir), folder, entity, progress=_report)
+                total_rows = spark.table(f"raw.{entity}").count()
+            return _summarise(context, entity, summary, total_rows)
         with warehouse.writing() as database:
             prepare_working_copy(warehouse.published, database)
             con = connect(database)
@@ -44,22 +53,27 @@ def build_raw_asset(entity: str):
                 total_rows = con.execute(f"select count(*) from raw.{entity}").fetchone()[0]
             finally:
                 con.close()  # dbt opens the file next: one writer at a time
-        for failure in summary.failures:
-            context.log.error(failure.error)
-        progress_log.info("  raw.%-14s %4d new files, %9s rows, %5s rejected, %4d unchanged", entity,
-                          summary.count("loaded"), f"{summary.rows_loaded:,}", f"{summary.rows_rejected:,}",
-                          summary.count("skipped"))
-        return MaterializeResult(metadata={
-            "files_loaded": summary.count("loaded"),
-            "files_skipped": summary.count("skipped"),
-            "files_failed": summary.count("failed"),
-            "rows_loaded": summary.rows_loaded,
-            "rows_rejected": summary.rows_rejected,
-            "total_rows": total_rows,
-            "failed_files": MetadataValue.json([f.error for f in summary.failures]),
-        })
+        return _summarise(context, entity, summary, total_rows)
 
     return _load
+
+
+def _summarise(context: AssetExecutionContext, entity: str, summary, total_rows: int) -> MaterializeResult:
+    """Report an entity's load (progress line, errors) as the asset's materialization."""
+    for failure in summary.failures:
+        context.log.error(failure.error)
+    progress_log.info("  raw.%-14s %4d new files, %9s rows, %5s rejected, %4d unchanged", entity,
+                      summary.count("loaded"), f"{summary.rows_loaded:,}", f"{summary.rows_rejected:,}",
+                      summary.count("skipped"))
+    return MaterializeResult(metadata={
+        "files_loaded": summary.count("loaded"),
+        "files_skipped": summary.count("skipped"),
+        "files_failed": summary.count("failed"),
+        "rows_loaded": summary.rows_loaded,
+        "rows_rejected": summary.rows_rejected,
+        "total_rows": total_rows,
+        "failed_files": MetadataValue.json([f.error for f in summary.failures]),
+    })
 
 
 LOAD_LOG_KEY = AssetKey(["raw", "load_log"])
@@ -74,6 +88,12 @@ LOAD_LOG_KEY = AssetKey(["raw", "load_log"])
     kinds={"duckdb"},
 )
 def load_log(warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.is_spark:
+        with warehouse.writing() as folder:
+            current, failed = shared_session(folder, warehouse.spark_master or None).sql(
+                "select count_if(is_current and status = 'loaded'), count_if(status = 'failed') "
+                "from raw.load_log").collect()[0]
+        return MaterializeResult(metadata={"current_files": current, "failed_attempts": failed})
     with warehouse.writing() as database, connect(database) as con:
         current, failed = con.execute(
             "select count(*) filter (where is_current and status = 'loaded'), "

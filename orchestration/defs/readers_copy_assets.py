@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from orchestration.defs.dbt_project import dbt_project
 from orchestration.defs.publish_assets import published_warehouse
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WarehouseResource, duckdb_only
 from orchestration.publish.readers_copy import publish_readers_copy
 
 progress_log = logging.getLogger("mmsreport.progress")
@@ -27,6 +27,8 @@ READERS_COPY_KEY = AssetKey(["warehouse", "readers_copy"])
     ),
 )
 def readers_copy(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.is_spark:
+        return duckdb_only("the readers' copy")
     with warehouse.writing():  # one writer of the files beside the warehouse at a time
         result = publish_readers_copy(warehouse.published, warehouse.readers_copy, dbt_project.manifest_path)
     progress_log.info("wrote the readers' copy (%d tables, %d rows, %.1f s) to %s", len(result.tables),

@@ -5,7 +5,7 @@ import logging
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.defs.publish_assets import published_warehouse
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WarehouseResource, duckdb_only
 from orchestration.site import build_site
 
 progress_log = logging.getLogger("mmsreport.progress")
@@ -28,6 +28,8 @@ SITE_KEY = AssetKey(["reports", "site"])
     ),
 )
 def report_site(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.is_spark:
+        return duckdb_only('the report site')
     result = build_site(warehouse.published, warehouse.site)
     progress_log.info("wrote the report site (%d pages; %d of %d campaigns re-rendered) to %s", result.pages,
                       result.campaigns_rendered, result.campaigns_rendered + result.campaigns_reused, result.out)

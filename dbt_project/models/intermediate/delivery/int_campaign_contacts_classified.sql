@@ -12,7 +12,7 @@
 -- depends_on: {{ ref('int_campaign_contacts_touched') }}
 
 {{ config(
-    materialized='incremental',
+    materialized=touched_scope_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['campaign_id', 'contact_id'],
     on_schema_change='fail',

@@ -11,7 +11,7 @@
 -- depends_on: {{ ref('int_receipt_provider_message_ids_touched') }}
 
 {{ config(
-    materialized='incremental',
+    materialized=touched_scope_materialization(),
     incremental_strategy='delete+insert',
     unique_key='receipt_key',
     on_schema_change='fail',

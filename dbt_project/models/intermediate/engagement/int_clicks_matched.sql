@@ -6,7 +6,7 @@
 -- depends_on: {{ ref('int_click_ids_touched') }}
 
 {{ config(
-    materialized='incremental',
+    materialized=touched_scope_materialization(),
     incremental_strategy='delete+insert',
     unique_key='click_key',
     on_schema_change='fail',

@@ -1,7 +1,7 @@
 -- depends_on: {{ ref('int_messages_touched') }}
 
 {{ config(
-    materialized='incremental',
+    materialized=touched_scope_materialization(),
     incremental_strategy='delete+insert',
     unique_key='message_id',
     on_schema_change='fail',
