@@ -88,7 +88,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                  overwrite=False, quiet=True)
         if cmd_generate(gen) != 0:
             return 1
-    code = cmd_run(argparse.Namespace(landing=landing, warehouse=warehouse, var=[], full_refresh=False))
+    # The run's own defaults (every option of `mmsreport run`), on the embedded engine.
+    code = cmd_run(build_parser().parse_args(
+        ["run", "--landing", str(landing), "--warehouse", str(warehouse), "--engine", "duckdb"]))
     if warehouse.exists():
         cmd_report(argparse.Namespace(warehouse=warehouse, campaign=None))
         from orchestration.cli.report import alert_summary
