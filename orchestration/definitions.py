@@ -22,7 +22,7 @@ from orchestration.defs.raw_assets import raw_assets
 from orchestration.defs.readers_copy_assets import readers_copy
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.site_assets import report_site
-from orchestration.paths import default_landing, default_warehouse
+from orchestration.paths import ENGINES, default_landing, default_warehouse, engine_from_environment
 from orchestration.variables import validated
 
 BUILD_JOB = "build_warehouse"
@@ -53,19 +53,16 @@ def build_definitions(landing: Path, warehouse: Path, dbt_vars: dict | None = No
                 dbt_vars_json=json.dumps(dbt_vars or {}),
                 site_dir=str(site_dir) if site_dir else "",
                 engine=engine or default_engine(),
-                spark_master=spark_master or os.environ.get("MMSREPORT_SPARK_MASTER", ""),
+                spark_master=spark_master or "",
             ),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
     )
 
 
-ENGINES = ("duckdb", "spark")
-
-
 def default_engine() -> str:
     """MMSREPORT_ENGINE, else duckdb."""
-    engine = os.environ.get("MMSREPORT_ENGINE", "").strip().lower() or "duckdb"
+    engine = engine_from_environment()
     if engine not in ENGINES:
         raise ValueError(f"MMSREPORT_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
     return engine

@@ -29,6 +29,14 @@ def dbt_source_files() -> list[Path]:
     return files
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def engine_from_environment() -> str:
+    """MMSREPORT_ENGINE (any case), else duckdb; not checked here (the CLI and the definitions say what is wrong)."""
+    return os.environ.get("MMSREPORT_ENGINE", "").strip().lower() or "duckdb"
+
+
 def default_landing() -> Path:
     return Path(os.environ.get("MMSREPORT_LANDING", DEFAULT_LANDING)).expanduser().resolve()
 

@@ -20,6 +20,8 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 # cannot be fetched here); install it on a clean machine.
 [ "$FAST" = 1 ] || command -v chromium >/dev/null || \
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+# With the browser installed, the browser tests must run: never skipped in the full suite.
+[ "$FAST" = 1 ] || export MMSREPORT_REQUIRE_BROWSER=1
 # The Spark engine's tests (pyspark 4) need Java 17; install Debian's headless runtime when missing.
 [ "$FAST" = 1 ] || command -v java >/dev/null || \
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless)

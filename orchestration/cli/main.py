@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.generate.cli import add_arguments as add_generate_arguments
-from orchestration.paths import default_landing, default_warehouse
+from orchestration.paths import ENGINES, default_landing, default_warehouse, engine_from_environment
 from orchestration.publish.warehouse import WarehouseBusyError, WarehouseLock
 
 
@@ -23,10 +23,6 @@ def _configure_progress(verbose: bool) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
-
-
-def _engine_default() -> str:
-    return os.environ.get("MMSREPORT_ENGINE", "").strip().lower() or "duckdb"
 
 
 def _path(value: str) -> Path:
@@ -43,8 +39,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"mmsreport run: {exc}", file=sys.stderr)
         return 2
-    if args.engine not in ("duckdb", "spark"):
-        print(f"mmsreport run: engine {args.engine!r} (MMSREPORT_ENGINE): expected duckdb or spark", file=sys.stderr)
+    if args.engine not in ENGINES:
+        print(f"mmsreport run: engine {args.engine!r} (MMSREPORT_ENGINE): expected {' or '.join(ENGINES)}",
+              file=sys.stderr)
         return 2
     if not args.landing.is_dir():
         print(f"mmsreport run: landing folder {args.landing} does not exist "
@@ -235,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                      help="dbt variable, e.g. attribution_model=first_click (repeatable)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from raw")
-    run.add_argument("--engine", choices=("duckdb", "spark"), default=_engine_default(),
+    run.add_argument("--engine", choices=ENGINES, default=engine_from_environment(),
                      help="duckdb (default; also MMSREPORT_ENGINE): --warehouse is a DuckDB file; "
                           "spark: --warehouse is a Spark warehouse folder (docs/SCALING.md)")
     run.add_argument("--spark-master", default=os.environ.get("MMSREPORT_SPARK_MASTER") or None,

@@ -58,14 +58,11 @@ def _build(context, config, dbt, warehouse, database):
         return
     # The repo-local profile reads the warehouse path from the environment.
     os.environ["MMSREPORT_WAREHOUSE"] = str(database)
-    # Unit tests check the SQL, not the data: CI runs them (tests/test_dbt_unit_tests.py), nightly runs do not.
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(warehouse.dbt_vars)]
-    if config.full_refresh:
-        args.append("--full-refresh")
-    elif needs_full_refresh(warehouse.published, warehouse.dbt_vars):
+    full_refresh = config.full_refresh
+    if not full_refresh and needs_full_refresh(warehouse.published, warehouse.dbt_vars):
         progress_log.info("the dbt project or its variables changed since the published build: full refresh")
-        args.append("--full-refresh")
-    yield from _run_dbt(context, dbt, args)
+        full_refresh = True
+    yield from _run_dbt(context, dbt, warehouse, full_refresh)
 
 
 def _build_on_spark(context, config, dbt, warehouse, folder):
@@ -76,14 +73,16 @@ def _build_on_spark(context, config, dbt, warehouse, folder):
     os.environ["MMSREPORT_WAREHOUSE"] = str(folder)
     if warehouse.spark_master:
         os.environ["MMSREPORT_SPARK_MASTER"] = warehouse.spark_master
-    args = ["build", "--target", "spark", "--exclude-resource-type", "unit_test",
-            "--vars", json.dumps(warehouse.dbt_vars)]
-    if config.full_refresh:
+    yield from _run_dbt(context, dbt, warehouse, config.full_refresh, target="spark")
+
+
+def _run_dbt(context, dbt, warehouse, full_refresh: bool, target: str | None = None):
+    # Unit tests check the SQL, not the data: CI runs them (tests/test_dbt_unit_tests.py), nightly runs do not.
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(warehouse.dbt_vars)]
+    if target:
+        args += ["--target", target]
+    if full_refresh:
         args.append("--full-refresh")
-    yield from _run_dbt(context, dbt, args)
-
-
-def _run_dbt(context, dbt, args):
     progress_log.info("dbt build (seeds, models and tests)...")
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     try:

@@ -105,7 +105,8 @@ def _staged_schema(entity: str) -> pa.Schema:
     fields = [pa.field("kind", pa.string()), *rows,
               pa.field("_reason", pa.string()), pa.field("_original", pa.string()),
               pa.field("content_hash", pa.string()), pa.field("size_bytes", pa.int64()),
-              pa.field("mtime_ns", pa.int64()), pa.field("error", pa.string())]
+              pa.field("mtime_ns", pa.int64()), pa.field("rows_loaded", pa.int64()),
+              pa.field("rows_rejected", pa.int64()), pa.field("error", pa.string())]
     return pa.schema(fields)
 
 
@@ -136,6 +137,7 @@ def validate_on_executor(entity: str, regions: dict[str, str], schema: pa.Schema
             validated = read_and_validate(con, entity, todo, regions)
             for row in file_rows:
                 row["error"] = validated.errors.get(row["_source_file"])
+                row["rows_loaded"], row["rows_rejected"] = validated.counts.get(row["_source_file"], (0, 0))
             columns = [f.name for f in schema if f.name in {c.name for c in SPECS[entity].columns}]
             typed = ", ".join(f"{c}::timestamptz as {c}" if pa.types.is_timestamp(schema.field(c).type) else c
                               for c in columns)
@@ -226,10 +228,8 @@ def _stage(spark, entity: str, candidates: list, regions: dict, staging: Path) -
 def _write(spark, entity: str, staging: Path, failed_before: set, summary: EntityLoadSummary, progress) -> None:
     staged = spark.read.parquet(str(staging))
     files = sorted(staged.where("kind in ('file', 'unchanged')").select(
-        "kind", "_source_file", "content_hash", "size_bytes", "mtime_ns", "error").collect(),
-        key=lambda r: r._source_file)
-    counts = {(r._source_file, r.kind): r.n for r in staged.where("kind in ('row', 'reject')")
-              .groupBy("_source_file", "kind").count().withColumnRenamed("count", "n").collect()}
+        "kind", "_source_file", "content_hash", "size_bytes", "mtime_ns", "rows_loaded", "rows_rejected",
+        "error").collect(), key=lambda r: r._source_file)
     first_id = _next_load_id(spark, entity)
     loaded_at = datetime.now(UTC)  # aware: Spark would read a naive one in the machine's time zone
     manifest = []
@@ -237,9 +237,8 @@ def _write(spark, entity: str, staging: Path, failed_before: set, summary: Entit
         if item.kind == "unchanged":  # touched, not changed (Parquet keeps no new mtime: hashed again next run)
             summary.files.append(FileOutcome(item._source_file, "skipped"))
             continue
-        rows, rejected = counts.get((item._source_file, "row"), 0), counts.get((item._source_file, "reject"), 0)
         if item.error is None:
-            outcome = FileOutcome(item._source_file, "loaded", rows, rejected)
+            outcome = FileOutcome(item._source_file, "loaded", item.rows_loaded, item.rows_rejected)
         else:
             outcome = FileOutcome(item._source_file, "failed", error=item.error)
             if (item._source_file, item.content_hash) in failed_before:
