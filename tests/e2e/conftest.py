@@ -95,13 +95,29 @@ def copy_days(source: Path, target: Path, days) -> None:
                 shutil.copytree(day, target / entity_dir.name / day.name, dirs_exist_ok=True)
 
 
-def build_first_days(landing: Path, root: Path) -> tuple[Path, Path]:
-    """A landing folder holding the first three days, built into root/warehouse.duckdb by the real command."""
+@pytest.fixture(scope="session")
+def first_days(e2e_root, landing) -> tuple[Path, Path]:
+    """A landing folder holding the first three days, built into a warehouse by the real command, once per
+    session: a module that runs on it takes its own copy (copy_first_days)."""
+    root = e2e_root / "first_days"
     partial = root / "landing"
-    partial.mkdir()
+    partial.mkdir(parents=True)
     copy_days(landing, partial, FIRST_DAYS)
     warehouse = root / "warehouse.duckdb"
     result = run_mmsreport("run", "--landing", str(partial), "--warehouse", str(warehouse), cwd=root)
     assert result.returncode == 0, result.stderr
     return partial, warehouse
+
+
+def copy_first_days(first_days: tuple[Path, Path], root: Path) -> tuple[Path, Path]:
+    """root/landing and root/warehouse.duckdb: a copy of the first-days landing folder and of everything the
+    run wrote next to its warehouse (working file, readers' copy, site, export; not the lock files)."""
+    partial, warehouse = first_days
+    shutil.copytree(partial, root / "landing")
+    for path in warehouse.parent.glob(f"{warehouse.stem}*"):
+        if path.is_dir():
+            shutil.copytree(path, root / path.name)
+        elif not path.name.endswith(".lock"):
+            shutil.copy2(path, root / path.name)
+    return root / "landing", root / warehouse.name
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from orchestration.paths import REPO_ROOT
-from tests.e2e.conftest import build_first_days, copy_days, run_mmsreport
+from tests.e2e.conftest import copy_days, copy_first_days, run_mmsreport
 
 pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
 
@@ -51,10 +51,10 @@ def _sql_of(sql: dict[str, str], prefix: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def history(landing, tmp_path_factory):
+def history(landing, first_days, tmp_path_factory):
     """Three days built; the other days added to the landing folder for the nightly run."""
     root = tmp_path_factory.mktemp("test_scope")
-    partial, warehouse = build_first_days(landing, root)
+    partial, warehouse = copy_first_days(first_days, root)
     copy_days(landing, partial, sorted({d.name for e in landing.iterdir() for d in e.iterdir()}))
     return root, partial, warehouse
 

@@ -9,17 +9,17 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import MMSREPORT, build_first_days, copy_days, query, run_mmsreport
+from tests.e2e.conftest import MMSREPORT, copy_days, copy_first_days, query, run_mmsreport
 
 pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
 
 TOTALS = "select sum(messages_sent) as sent, count(*) as campaigns from marts.fct_campaign_overview"
 
 @pytest.fixture(scope="module")
-def two_drops(landing, tmp_path_factory):
+def two_drops(first_days, tmp_path_factory):
     """A landing folder with the first three days published, and the rest to add."""
     root = tmp_path_factory.mktemp("publishing")
-    partial, warehouse = build_first_days(landing, root)
+    partial, warehouse = copy_first_days(first_days, root)
     return root, partial, warehouse
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import build, e2e_root, landing, query, run_mmsreport  # noqa: F401 (fixtures)
+from tests.e2e.conftest import query, run_mmsreport
 from tests.test_site_build import assert_self_contained
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -23,7 +23,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TAB_COLUMNS = {"delivered": "unique_deliveries", "pending": "pending", "soft_bounce": "soft_bounces",
                "hard_bounce": "hard_bounces", "deleted": "deleted"}
 
@@ -46,12 +46,12 @@ def number(text: str) -> float | None:
 
 
 @pytest.fixture(scope="module")
-def warehouse(build) -> Path:  # noqa: F811 (the e2e fixture)
+def warehouse(build) -> Path:
     return build()
 
 
 @pytest.fixture(scope="module")
-def site(warehouse, e2e_root) -> Path:  # noqa: F811
+def site(warehouse, e2e_root) -> Path:
     out = e2e_root / "site"
     result = run_mmsreport("site", "--warehouse", str(warehouse), "--out", str(out), cwd=e2e_root)
     assert result.returncode == 0, result.stderr
