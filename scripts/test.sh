@@ -3,6 +3,7 @@
 #   ./scripts/test.sh                 everything (what CI runs)
 #   ./scripts/test.sh --fast          the fast lane: pytest -m "not slow" (no real command, dbt build or browser)
 #   ./scripts/test.sh [PYTEST ARGS]   any other arguments go to pytest, e.g. tests/test_loader.py -x
+# pytest runs on MMSREPORT_TEST_WORKERS workers (default 2, pytest-xdist; 0 = in this process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FAST=0
@@ -34,4 +35,7 @@ echo "== sqlfluff"
 # The dbt templater opens the profile's database: lint against an in-memory one.
 MMSREPORT_WAREHOUSE=:memory: .venv/bin/sqlfluff lint dbt_project/models dbt_project/tests --processes 2
 echo "== pytest"
-.venv/bin/pytest -q "$@"
+# Two workers (the machines have 2 cores; much of a test is single-threaded Python: dbt, Dagster, pytest).
+# Each module runs whole on one worker (its shared builds are built once), longest first
+# (tests/conftest.py). MMSREPORT_TEST_WORKERS=0 runs everything in this process.
+.venv/bin/pytest -q -n "${MMSREPORT_TEST_WORKERS:-2}" --dist loadscope --no-loadscope-reorder "$@"

@@ -32,6 +32,7 @@ class RunSummary:
     log_file: Path | None = None
     up_to_date: bool = False  # nothing new: dbt and publishing were skipped
     site_dir: Path | None = None
+    dbt_results: Path | None = None  # this run's dbt run_results.json
     readers_copy: Path | None = None  # the BI file written by this run, with its metadata
     readers_copy_tables: int = 0
     readers_copy_seconds: float = 0.0
@@ -87,7 +88,7 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
         summary.site_dir = None  # the site is built from DuckDB warehouses only
     else:
         _collect_load_stats(working_path(warehouse), started_at, summary)
-    _collect_dbt_results(summary, started_at)
+    _collect_dbt_results(summary, result.run_id)
     return summary
 
 
@@ -139,16 +140,18 @@ def _collect_load_stats(warehouse: Path, started_at: datetime, summary: RunSumma
         ).fetchall()]
 
 
-def _collect_dbt_results(summary: RunSummary, started_at: datetime) -> None:
+def _collect_dbt_results(summary: RunSummary, run_id: str) -> None:
     from orchestration.defs.dbt_project import dbt_project
 
-    # dagster-dbt gives each invocation its own target folder: take this run's newest.
-    since = started_at.replace(tzinfo=UTC).timestamp()
-    candidates = [p for p in Path(dbt_project.target_path).rglob("run_results.json") if p.stat().st_mtime >= since]
+    # dagster-dbt gives each invocation its own target folder, named after the op and the run's id
+    # (`dbt_models-<run id[:7]>-<uuid>`): this run's, not another run's that finished meanwhile.
+    target = Path(dbt_project.target_path)
+    candidates = list(target.glob(f"*-{run_id[:7]}-*/run_results.json"))
     if not candidates:
         return  # dbt did not run this time
     results_file = max(candidates, key=lambda p: p.stat().st_mtime)
-    _prune_old_run_folders(Path(dbt_project.target_path))
+    _prune_old_run_folders(target)
+    summary.dbt_results = results_file
     results = json.loads(results_file.read_text())
     for item in results.get("results", []):
         kind = item["unique_id"].split(".")[0]
@@ -159,8 +162,15 @@ def _collect_dbt_results(summary: RunSummary, started_at: datetime) -> None:
             summary.dbt_failures.append(f"{item['unique_id']}: {(item.get('message') or '').strip()}")
 
 
-def _prune_old_run_folders(target: Path, keep: int = 3) -> None:
-    """Keep the last few per-invocation dbt target folders, not one per night forever."""
-    runs = sorted((p for p in target.glob("dbt_models-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    for old in runs[:-keep]:
+def _prune_old_run_folders(target: Path, keep: int = 3, stale_after: float = 86400.0) -> None:
+    """Keep the last few per-invocation dbt target folders, not one per night forever.
+
+    Only finished invocations (with run_results.json) are pruned, and unfinished ones a day old:
+    another `mmsreport run` (another warehouse) may be writing its folder right now.
+    """
+    finished = sorted((p for p in target.glob("dbt_models-*") if (p / "run_results.json").exists()),
+                      key=lambda p: (p / "run_results.json").stat().st_mtime)
+    stale = [p for p in target.glob("dbt_models-*")
+             if not (p / "run_results.json").exists() and time.time() - p.stat().st_mtime > stale_after]
+    for old in finished[:-keep] + stale:
         shutil.rmtree(old, ignore_errors=True)

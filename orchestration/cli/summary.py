@@ -40,6 +40,8 @@ def print_run_summary(summary: RunSummary, out=sys.stderr) -> None:
         say(f"  ✗ {summary.error}")
     if summary.log_file:
         say(f"  full log:        {summary.log_file}")
+    if summary.dbt_results:
+        say(f"  dbt results:     {summary.dbt_results}")
     if summary.readers_copy:
         say(f"  readers' copy:   {summary.readers_copy}  ({summary.readers_copy_tables} tables of marts and audit, "
             f"{summary.readers_copy_seconds:.1f} s; for BI tools)")

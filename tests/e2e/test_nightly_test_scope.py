@@ -10,12 +10,12 @@ failing it until it is gone.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.paths import REPO_ROOT
 from tests.e2e.conftest import copy_days, copy_first_days, run_mmsreport
 
 pytestmark = pytest.mark.slow  # runs the real command / dbt (the fast lane is -m 'not slow')
@@ -33,12 +33,11 @@ BAD_LOAD = "messages/injected.csv"
 
 def _run(root: Path, partial: Path, warehouse: Path, *extra: str):
     """`mmsreport run`, and the SQL of every data test it ran (from its dbt run_results.json)."""
-    target = REPO_ROOT / "target"
-    before = set(target.glob("dbt_models-*")) if target.exists() else set()
     result = run_mmsreport("run", "--landing", str(partial), "--warehouse", str(warehouse), *extra, cwd=root)
-    runs = [p for p in target.glob("dbt_models-*") if p not in before and (p / "run_results.json").exists()]
-    assert len(runs) == 1, (runs, result.stdout, result.stderr)
-    results = json.loads((runs[0] / "run_results.json").read_text())["results"]
+    # The summary names this run's own results (other runs may share the dbt target folder meanwhile).
+    [results_file] = re.findall(r"^  dbt results: +(.+)$", result.stderr, flags=re.M) or [None]
+    assert results_file, (result.stdout, result.stderr)
+    results = json.loads(Path(results_file).read_text())["results"]
     sql = {r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results
            if r["unique_id"].startswith("test.")}
     statuses = {r["unique_id"].split(".")[2]: r["status"] for r in results}
