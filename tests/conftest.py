@@ -34,7 +34,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # (scripts/test.sh) each module runs whole on one worker, in this order: starting the longest first
 # keeps one worker from finishing alone at the end. Measured with `pytest --durations=0`.
 LONGEST_MODULES = [
-    "tests/e2e/test_spark.py",
+    "tests/e2e/test_spark.py",  # ~10 min
+    "tests/test_fault_injection.py",  # ~8 min
+    "tests/e2e/test_incremental.py",
+    "tests/e2e/test_nightly_test_scope.py",
+    "tests/test_bench.py",
+    "tests/e2e/test_nothing_new.py",
+    "tests/e2e/test_attribution.py",
+    "tests/e2e/test_suppression.py",
+    "tests/test_pii.py",
 ]
 
 

@@ -11,7 +11,7 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.ingestion.entities import SPECS
 from orchestration.ingestion.loader import FileOutcome, connect, load_entity
 from orchestration.publish.warehouse import prepare_working_copy
-from orchestration.spark.engine import shared_session
+from orchestration.spark.engine import run_cache, shared_session
 from orchestration.spark.loader import load_entity_spark
 
 progress_log = logging.getLogger("mmsreport.progress")
@@ -42,7 +42,8 @@ def build_raw_asset(entity: str):
         if warehouse.is_spark:
             with warehouse.writing() as folder:
                 spark = shared_session(folder, warehouse.spark_master or None)
-                summary = load_entity_spark(spark, Path(warehouse.landing_dir), folder, entity, progress=_report)
+                summary = load_entity_spark(spark, Path(warehouse.landing_dir), folder, entity, progress=_report,
+                                            cache=run_cache(context.run_id))
                 total_rows = spark.table(f"raw.{entity}").count()
             return _summarise(context, entity, summary, total_rows)
         with warehouse.writing() as database:

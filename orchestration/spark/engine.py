@@ -13,6 +13,7 @@ from pathlib import Path
 from orchestration.spark.session import spark_session
 
 _open: tuple[tuple[str, str | None], AbstractContextManager, object] | None = None
+_run_caches: dict[str, dict] = {}
 
 
 def shared_session(warehouse: Path, master: str | None = None):
@@ -32,9 +33,18 @@ def shared_session(warehouse: Path, master: str | None = None):
     return _open[2]
 
 
+def run_cache(run_id: str) -> dict:
+    """Reads the Spark loader shares between the entities of run `run_id`, never with another run."""
+    if run_id not in _run_caches:
+        _run_caches.clear()
+        _run_caches[run_id] = {}
+    return _run_caches[run_id]
+
+
 def close_shared_session() -> None:
     """Stop the session and its JVM (releasing the metastore), if one is open."""
     global _open
+    _run_caches.clear()
     if _open is not None:
         _, context, _ = _open
         _open = None

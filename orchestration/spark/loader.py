@@ -161,6 +161,27 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def _cached(cache: dict, name: str, compute, spark):
+    """`compute(spark)`, once per `cache` (one per run: each read of the raw tables costs a Spark job, and
+    the entities of a run load one after another, each adding log rows of its own entity only)."""
+    if name not in cache:
+        cache[name] = compute(spark)
+    return cache[name]
+
+
+def _load_log(spark) -> dict[str, tuple[dict, set]]:
+    """Per entity: its current files {path: (hash, size, mtime_ns)} and its failed (path, hash) pairs."""
+    log: dict[str, tuple[dict, set]] = {}
+    for r in spark.sql("select entity, path, content_hash, size_bytes, mtime_ns, status, is_current "
+                       "from raw.load_log where is_current or status = 'failed'").collect():
+        current, failed = log.setdefault(r.entity, ({}, set()))
+        if r.is_current:
+            current[r.path] = (r.content_hash, r.size_bytes, r.mtime_ns)
+        if r.status == "failed":
+            failed.add((r.path, r.content_hash))
+    return log
+
+
 def _regions(spark) -> dict[str, str]:
     """Each account's default region, by the DuckDB loader's own rule (account_regions) on the current rows."""
     con = _duckdb_raw()
@@ -177,15 +198,14 @@ def _regions(spark) -> dict[str, str]:
     return regions
 
 
-def load_entity_spark(spark, landing: Path, warehouse: Path, entity: str, progress=None) -> EntityLoadSummary:
-    """Load the new and changed files of `entity` into the Spark warehouse's raw tables."""
+def load_entity_spark(spark, landing: Path, warehouse: Path, entity: str, progress=None,
+                      cache: dict | None = None) -> EntityLoadSummary:
+    """Load the new and changed files of `entity` into the Spark warehouse's raw tables.
+
+    `cache` holds reads shared by the entities of one run (engine.run_cache); a new dict reads afresh."""
     summary = EntityLoadSummary(entity)
-    current = {r.path: (r.content_hash, r.size_bytes, r.mtime_ns) for r in spark.sql(
-        "select path, content_hash, size_bytes, mtime_ns from raw.load_log where entity = :e and is_current",
-        args={"e": entity}).collect()}
-    failed_before = {(r.path, r.content_hash) for r in spark.sql(
-        "select path, content_hash from raw.load_log where entity = :e and status = 'failed'",
-        args={"e": entity}).collect()}
+    cache = {} if cache is None else cache
+    current, failed_before = _cached(cache, "load_log", _load_log, spark).get(entity, ({}, set()))
     candidates = []
     for relative, path in discover_files(Path(landing), entity):
         try:
@@ -199,7 +219,9 @@ def load_entity_spark(spark, landing: Path, warehouse: Path, entity: str, progre
         candidates.append((relative, str(path), known[0] if known else None, stat.st_size))
     if not candidates:
         return summary
-    regions = _regions(spark) if any(c.kind == "phone" for c in SPECS[entity].columns) else {}
+    # Accounts load first and have no phone column: the regions read once serve every later entity.
+    needs_regions = any(c.kind == "phone" for c in SPECS[entity].columns)
+    regions = _cached(cache, "regions", _regions, spark) if needs_regions else {}
     staging = Path(warehouse) / "_loading" / entity
     _stage(spark, entity, candidates, regions, staging)
     try:

@@ -1,6 +1,8 @@
 {#- All rows of raw.contacts as loaded, without the phone number: no phone
     number leaves raw (_raw__models.yml says why this view exists). -#}
 
+{{ config(materialized='view') }}  {#- a projection of raw: a view on every engine -#}
+
 select
     contact_id,
     account_id,

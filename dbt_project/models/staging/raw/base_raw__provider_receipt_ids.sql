@@ -3,4 +3,6 @@
     versions, as loaded: what the nightly's touched-key models need of them,
     so that only staging reads raw. -#}
 
+{{ config(materialized='view') }}  {#- a projection of raw: a view on every engine -#}
+
 {{ raw_provider_receipt_ids() }}
