@@ -10,6 +10,7 @@ DESCRIPTIONS = {
     "B2": "`mmsreport run --full-refresh`, empty warehouse",
     "B3": "nightly run, one new day on top of the year",
     "B4": "nightly run, nothing new",
+    "B2S": "B2 on the Spark engine (`--engine spark`, Parquet tables)",
 }
 TARGETS = [  # (label, key, limit, unit)
     ("B2/B1 ≤ 2.0 (stretch 1.5)", "B2/B1", 2.0, ""),
@@ -56,7 +57,7 @@ def _rows(size: dict) -> int | None:
 
 
 def ratios(size: dict) -> dict:
-    b0, b1, b2, b3, b4 = (_median(size, b) for b in ("B0", "B1", "B2", "B3", "B4"))
+    b0, b1, b2, b3, b4, b2s = (_median(size, b) for b in ("B0", "B1", "B2", "B3", "B4", "B2S"))
     rss = [size["summary"][b]["peak_tree_rss"] for b in ("B2", "B3", "B4")
            if size.get("summary", {}).get(b, {}).get("n")]
     load = (_median_phases(size, "B2") or {}).get("load")
@@ -67,6 +68,7 @@ def ratios(size: dict) -> dict:
         "B1/B0": b1 / b0 if b1 and b0 else None,
         "B4": b4,
         "rss": max(rss) / GIB if rss else None,
+        "B2S/B2": b2s / b2 if b2s and b2 else None,
     }
 
 
@@ -186,7 +188,7 @@ def render(results: dict, partial: bool = False) -> str:
     out.append("")
     rows = []
     for name, s in sizes.items():
-        for bench in ("B0", "B1", "B2", "B3", "B4"):
+        for bench in ("B0", "B1", "B2", "B2S", "B3", "B4"):
             st = s.get("summary", {}).get(bench)
             if not st or not st.get("n"):
                 continue
@@ -208,8 +210,9 @@ def render(results: dict, partial: bool = False) -> str:
     for name, s in sizes.items():
         r = ratios(s)
         rows.append([name, _f(r["B2/B1"], 2), _f(r["B3/B2"], 2), _f(r["B1/B0"], 2), _f(r["B4"], 1),
-                     _f(r["rss"], 2)])
-    out += _table(["size", "B2/B1", "B3/B2", "B1/B0", "B4 s", "peak RSS B2–B4 GiB (tree)"], rows)
+                     _f(r["rss"], 2), _f(r["B2S/B2"], 2)])
+    out += _table(["size", "B2/B1", "B3/B2", "B1/B0", "B4 s", "peak RSS B2–B4 GiB (tree)", "B2S/B2 (Spark/DuckDB)"],
+                  rows)
 
     pairs = _pairs(sizes)
     out += ["## Scaling", ""]

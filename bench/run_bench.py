@@ -40,7 +40,8 @@ from bench.measure import Measurement, run_measured
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RESULTS = Path(__file__).with_name("RESULTS.md")
-BENCHMARKS = ("B0", "B1", "B2", "B3", "B4")
+DEFAULT_BENCHMARKS = ("B0", "B1", "B2", "B3", "B4")
+BENCHMARKS = (*DEFAULT_BENCHMARKS, "B2S")  # B2S (B2 on the Spark engine) only when asked for: it needs Java
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=int, default=1,
                         help="uncounted runs of B0, B1 and B2 before the counted ones (default 1); B3/B4 "
                              "follow the untimed build of the history, which warms up the same way")
-    parser.add_argument("--benchmarks", default=",".join(BENCHMARKS),
-                        help="which of B0..B4 to run (default all)")
+    parser.add_argument("--benchmarks", default=",".join(DEFAULT_BENCHMARKS),
+                        help="which of B0..B4 and B2S to run (default B0..B4)")
+    parser.add_argument("--spark-master", default="local[2]", help="B2S's Spark master (default local[2])")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench"),
                         help="landing data, warehouses and logs (default /tmp/bench)")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
@@ -202,9 +204,9 @@ class Bench:
         return m
 
     def product_run(self, label: str, landing: Path, warehouse: Path, log: Path, *, full_refresh: bool = False,
-                    prepare=None) -> tuple[Measurement, dict]:
+                    prepare=None, extra: tuple[str, ...] = ()) -> tuple[Measurement, dict]:
         """One `mmsreport run`, retried after a pause when it fails (others may be mid-edit)."""
-        cmd = [*self.run_cmd, "--landing", str(landing), "--warehouse", str(warehouse)]
+        cmd = [*self.run_cmd, "--landing", str(landing), "--warehouse", str(warehouse), *extra]
         if full_refresh:
             cmd.append("--full-refresh")
 
@@ -335,9 +337,28 @@ class Bench:
                 except Exception as exc:  # noqa: BLE001 - a sanity check never stops the benchmark
                     result["sanity_error"] = f"{type(exc).__name__}: {exc}"
 
+        if "B2S" in self.selected:
+            self.b2_on_spark(size, folder, landing, result)
         if "B3" in self.selected or "B4" in self.selected:
             self.nightly(size, folder, landing, files, result)
         return result
+
+    def b2_on_spark(self, size: Size, folder: Path, landing: Path, result: dict) -> None:
+        """B2S: B2 with `--engine spark` on an empty Spark warehouse folder (Parquet tables, Derby metastore)."""
+        say(f"{size.name} B2S: mmsreport run --engine spark --spark-master {self.args.spark_master} --full-refresh")
+        warehouse = folder / "b2s" / "spark"
+
+        def b2s(label, i, is_warmup):
+            m, info = self.product_run(label, landing, warehouse, folder / "logs" / f"B2S-{i}.log", full_refresh=True,
+                                       prepare=lambda: shutil.rmtree(warehouse, ignore_errors=True),
+                                       extra=("--engine", "spark", "--spark-master", self.args.spark_master))
+            result["details"].setdefault("B2S", []).append(info)
+            return _run_record(m, is_warmup)
+
+        result["runs"]["B2S"] = self.repeat("B2S", size, b2s, self.args.warmup)
+        if warehouse.exists():
+            result["sizes_on_disk"]["Spark warehouse folder after B2S"] = sum(
+                p.stat().st_size for p in warehouse.rglob("*") if p.is_file())
 
     def nightly(self, size: Size, folder: Path, landing: Path, files: list[Path], result: dict) -> None:
         """B3 (one new day on top of the year) and B4 (nothing new), from a restored history warehouse."""
@@ -459,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     bad = [b for b in args.benchmarks.split(",") if b.strip() and b.strip().upper() not in BENCHMARKS]
     if bad or args.repeats < 1 or args.warmup < 0:
-        print("--benchmarks takes B0..B4, --repeats >= 1, --warmup >= 0", file=sys.stderr)
+        print("--benchmarks takes B0..B4 and B2S, --repeats >= 1, --warmup >= 0", file=sys.stderr)
         return 2
     Bench(args).run([known[n] for n in names], argv)
     return 0

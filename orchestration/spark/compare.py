@@ -34,8 +34,8 @@ class TableDiff:
         return self.only_in_spark == 0 and self.only_in_duckdb == 0
 
 
-def export_schemas(duckdb_file: Path, folder: Path) -> dict[str, tuple[Path, list[str]]]:
-    """DuckDB's marts and audit relations as Parquet files: name -> (file, columns)."""
+def export_schemas(duckdb_file: Path, folder: Path) -> dict[str, tuple[Path, list[str], int]]:
+    """DuckDB's marts and audit relations as Parquet files: name -> (file, columns, rows)."""
     con = duckdb.connect(str(duckdb_file), read_only=True)
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -58,38 +58,50 @@ def export_schemas(duckdb_file: Path, folder: Path) -> dict[str, tuple[Path, lis
             )
             path = folder / f"{name}.parquet"
             con.execute(f"copy (select {select} from {name}) to '{path}' (format parquet)")
-            exported[name] = (path, [column for column, _ in typed])
+            rows = con.execute(f"select count(*) from {name}").fetchone()[0]
+            exported[name] = (path, [column for column, _ in typed], rows)
         return exported
     finally:
         con.close()
 
 
-def compare(duckdb_file: Path, warehouse: Path, master: str | None = None) -> list[TableDiff]:
+def compare(duckdb_file: Path, warehouse: Path, master: str | None = None, spark=None) -> list[TableDiff]:
     """One TableDiff per marts/audit relation of either warehouse (a relation missing on one side
-    counts all its rows as missing there)."""
+    counts all its rows as missing there). `spark`: an open session on `warehouse` (else one is opened)."""
+    if spark is None:
+        with spark_session(warehouse, master) as session:
+            return compare(duckdb_file, warehouse, spark=session)
     with tempfile.TemporaryDirectory(prefix="mmsreport-compare-") as tmp:
         exported = export_schemas(duckdb_file, Path(tmp))
-        with spark_session(warehouse, master) as spark:
-            in_spark = {
-                f"{schema}.{row.tableName}"
-                for schema in SCHEMAS
-                for row in spark.sql(f"show tables in {schema}").collect()
-                if not row.isTemporary
-            }
-            diffs = []
-            for name in sorted(set(exported) | in_spark):
-                if name not in exported:
-                    diffs.append(TableDiff(name, 0, spark.table(name).count(), 0))
-                    continue
-                path, columns = exported[name]
-                duck = _comparable(spark.read.parquet(str(path)), columns)
-                rows = duck.count()
-                if name not in in_spark:
-                    diffs.append(TableDiff(name, rows, 0, rows))
-                    continue
-                mine = _comparable(spark.table(name), columns)
-                diffs.append(TableDiff(name, rows, mine.exceptAll(duck).count(), duck.exceptAll(mine).count()))
-            return diffs
+        in_spark = {
+            f"{schema}.{row.tableName}"
+            for schema in SCHEMAS
+            for row in spark.sql(f"show tables in {schema}").collect()
+            if not row.isTemporary
+        }
+        diffs = []
+        for name in sorted(set(exported) | in_spark):
+            if name not in exported:
+                diffs.append(TableDiff(name, 0, spark.table(name).count(), 0))
+                continue
+            path, columns, rows = exported[name]
+            if name not in in_spark:
+                diffs.append(TableDiff(name, rows, 0, rows))
+                continue
+            diffs.append(TableDiff(name, rows, *_rows_in_one_only(spark.table(name), spark.read.parquet(str(path)),
+                                                                  columns)))
+        return diffs
+
+
+def _rows_in_one_only(mine, theirs, columns: list[str]) -> tuple[int, int]:
+    """(rows of `mine` not in `theirs`, rows of `theirs` not in `mine`), as multisets: one Spark job."""
+    from pyspark.sql import functions
+
+    mine, theirs = _comparable(mine, columns), _comparable(theirs, columns)
+    tagged = (mine.exceptAll(theirs).withColumn("_side", functions.lit(0))
+              .unionByName(theirs.exceptAll(mine).withColumn("_side", functions.lit(1))))
+    counts = dict(tagged.groupBy("_side").count().collect())
+    return counts.get(0, 0), counts.get(1, 0)
 
 
 def _comparable(frame, columns: list[str]):

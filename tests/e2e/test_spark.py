@@ -19,6 +19,7 @@ import pytest
 
 from orchestration.paths import REPO_ROOT
 from orchestration.spark.compare import compare
+from orchestration.spark.session import spark_session
 from tests.e2e.conftest import copy_days, run_mmsreport
 from tests.e2e.test_incremental import _rewrite_csv
 
@@ -36,10 +37,8 @@ def run_spark(landing: Path, warehouse: Path, cwd: Path) -> None:
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
 
 
-def raw_bookkeeping_differences(duckdb_file: Path, warehouse: Path) -> dict[str, int]:
+def raw_bookkeeping_differences(duckdb_file: Path, spark) -> dict[str, int]:
     """Rows of raw.load_log (but load ids and times) and raw.rejected_rows (but load ids) in one engine only."""
-    from orchestration.spark.session import spark_session
-
     con = duckdb.connect(str(duckdb_file), read_only=True)
     log = con.execute("select entity, path, content_hash, size_bytes, rows_loaded, rows_rejected, status, "
                       "error, is_current, superseded_by_load_id is null as latest from raw.load_log").fetchall()
@@ -49,20 +48,19 @@ def raw_bookkeeping_differences(duckdb_file: Path, warehouse: Path) -> dict[str,
         "select column_name from duckdb_columns() where schema_name = 'raw' and table_name = ? "
         "order by column_index", [t]).fetchall()] for t in ("load_log", "rejected_rows")}
     con.close()
-    with spark_session(warehouse, MASTER) as spark:
-        spark_columns = {t: spark.table(f"raw.{t}").columns for t in columns}
-        spark_log = [tuple(r) for r in spark.sql(
-            "select entity, path, content_hash, size_bytes, rows_loaded, rows_rejected, status, error, "
-            "is_current, superseded_by_load_id is null from raw.load_log").collect()]
-        spark_rejected = [tuple(r) for r in spark.sql(
-            "select entity, source_file, row_number, reason, original_row from raw.rejected_rows").collect()]
+    spark_columns = {t: spark.table(f"raw.{t}").columns for t in columns}
+    spark_log = [tuple(r) for r in spark.sql(
+        "select entity, path, content_hash, size_bytes, rows_loaded, rows_rejected, status, error, "
+        "is_current, superseded_by_load_id is null from raw.load_log").collect()]
+    spark_rejected = [tuple(r) for r in spark.sql(
+        "select entity, source_file, row_number, reason, original_row from raw.rejected_rows").collect()]
     assert spark_columns == columns
     return {"load_log": len(set(log) ^ set(spark_log)) + abs(len(log) - len(spark_log)),
             "rejected_rows": len(set(rejected) ^ set(spark_rejected)) + abs(len(rejected) - len(spark_rejected))}
 
 
-def differences(duckdb_file: Path, warehouse: Path) -> dict[str, str]:
-    diffs = compare(duckdb_file, warehouse, MASTER)
+def differences(duckdb_file: Path, warehouse: Path, spark) -> dict[str, str]:
+    diffs = compare(duckdb_file, warehouse, spark=spark)
     assert {d.name.split(".")[0] for d in diffs} == {"marts", "audit"}
     assert sum(d.rows for d in diffs if d.name == "marts.fct_messages") > 0
     return {d.name: f"+{d.only_in_spark} spark, +{d.only_in_duckdb} duckdb" for d in diffs if not d.equal}
@@ -102,8 +100,9 @@ def nights(tmp_path_factory):
         run_spark(landing, warehouse, root)
         timings[f"{name} spark run"] = time.perf_counter() - started
         started = time.perf_counter()
-        found = differences(duckdb_file, warehouse)
-        bookkeeping[name] = raw_bookkeeping_differences(duckdb_file, warehouse)
+        with spark_session(warehouse, MASTER) as spark:  # one JVM for both comparisons
+            found = differences(duckdb_file, warehouse, spark)
+            bookkeeping[name] = raw_bookkeeping_differences(duckdb_file, spark)
         timings[f"{name} compare"] = time.perf_counter() - started
         return found
 
