@@ -30,25 +30,33 @@ settings.register_profile("long", max_examples=int(os.environ.get("MMSREPORT_FUZ
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-# The longest modules, longest first. Under `pytest -n 2 --dist loadscope --no-loadscope-reorder`
-# (scripts/test.sh) each module runs whole on one worker, in this order: starting the longest first
-# keeps one worker from finishing alone at the end. Measured with `pytest --durations=0`.
-LONGEST_MODULES = [
+# Under `pytest -n 2 --dist loadgroup` (scripts/test.sh) each group runs whole on one worker, groups in
+# the order of their first test. The end-to-end modules that share the session's builds
+# (tests/e2e/conftest.py: `build`, `first_days`) form one group, so those builds are made once; every
+# other module is a group of its own. The longest start first, so that no worker finishes alone at
+# the end (measured with `pytest --durations=0`).
+OWN_DATA_E2E = {"tests/e2e/test_spark.py", "tests/e2e/test_incremental.py", "tests/e2e/test_provider_native.py"}
+SHARED_BUILDS = "tests/e2e (shared builds)"
+LONGEST_FIRST = [
     "tests/e2e/test_spark.py",  # ~10 min
-    "tests/test_fault_injection.py",  # ~8 min
+    SHARED_BUILDS,  # ~14 min
+    "tests/test_fault_injection.py",  # ~8.5 min
     "tests/e2e/test_incremental.py",
-    "tests/e2e/test_nightly_test_scope.py",
     "tests/test_bench.py",
-    "tests/e2e/test_nothing_new.py",
-    "tests/e2e/test_attribution.py",
-    "tests/e2e/test_suppression.py",
     "tests/test_pii.py",
 ]
 
 
+def _group(item) -> str:
+    module = item.nodeid.split("::")[0]
+    return SHARED_BUILDS if module.startswith("tests/e2e/") and module not in OWN_DATA_E2E else module
+
+
 def pytest_collection_modifyitems(items):
-    rank = {path: position for position, path in enumerate(LONGEST_MODULES)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: others keep order
+    rank = {group: position for position, group in enumerate(LONGEST_FIRST)}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+    items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: the others keep their order
 
 
 def pytest_terminal_summary(terminalreporter):
