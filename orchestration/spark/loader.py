@@ -162,8 +162,8 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 
 
 def _cached(cache: dict, name: str, compute, spark):
-    """`compute(spark)`, once per `cache` (one per run: each read of the raw tables costs a Spark job, and
-    the entities of a run load one after another, each adding log rows of its own entity only)."""
+    """`compute(spark)`, once per `cache` (one per run: each read of the raw tables costs a Spark job; a
+    run with nothing new reads raw.load_log once for all its entities)."""
     if name not in cache:
         cache[name] = compute(spark)
     return cache[name]
@@ -227,6 +227,7 @@ def load_entity_spark(spark, landing: Path, warehouse: Path, entity: str, progre
     try:
         _write(spark, entity, staging, failed_before, summary, progress)
     finally:
+        cache.pop("load_log", None)  # the log changed (or may have): the next entity reads it afresh
         shutil.rmtree(staging, ignore_errors=True)
         with contextlib.suppress(OSError):
             staging.parent.rmdir()  # when no other entity is staged
