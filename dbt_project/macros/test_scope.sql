@@ -83,7 +83,7 @@
 
 {#- The select a data test on `relation` reads on a nightly run, or none for
     the whole relation. A scope holds every row the run wrote (or, for a
-    staging view, every row whose value could have changed) and is closed
+    staging model, every row whose value could have changed) and is closed
     under the keys of the uniqueness tests it is used for: a duplicate lies
     wholly inside or wholly outside it. Any other test is not scoped. -#}
 {% macro test_scope_sql(relation) -%}
@@ -139,12 +139,10 @@
         {#- No window: every row is one raw row; row-wise tests only. -#}
         {%- do return('select * from ' ~ relation ~ ' where _load_id in (' ~ test_scope_loads_changed() ~ ')') -%}
     {%- elif name == 'stg_raw__messages' -%}
-        {#- The view's body with the filter on raw before the dedupe window
-            (a filter on the view is not pushed through it): every raw row of
-            the messages with a changed row; for the provider_message_id
-            test, also of the messages sharing a (provider,
-            provider_message_id) with any raw row of those. Materialized: the
-            planner otherwise semi-joins every current raw row first. -#}
+        {#- The messages with a changed raw row; for the provider_message_id
+            test, also the messages sharing a (provider, provider_message_id)
+            with any raw row of those. Materialized: the planner otherwise
+            semi-joins every raw row first. -#}
         {%- set filter -%}
             message_id in (
                 with changed as materialized (
@@ -173,11 +171,10 @@
                 {%- endif %}
             )
         {%- endset -%}
-        {%- do return(stg_raw_messages_sql(filter)) -%}
+        {%- do return('select * from ' ~ relation ~ ' where ' ~ filter) -%}
     {%- elif name == 'stg_raw__clicks' -%}
-        {#- The view's body, filtered before its window by whole partitions:
-            every raw row of a click_id with a changed row, every raw row
-            without click_id of a message with such a changed row. -#}
+        {#- Whole dedupe groups: every click_id with a changed raw row, every
+            click without click_id of a message with such a changed row. -#}
         {%- set filter -%}
             (
                 click_id in (
@@ -200,7 +197,7 @@
                 )
             )
         {%- endset -%}
-        {%- do return(stg_raw_clicks_sql(filter)) -%}
+        {%- do return('select * from ' ~ relation ~ ' where ' ~ filter) -%}
     {%- endif -%}
     {%- do return(none) -%}
 {%- endmacro %}

@@ -22,10 +22,9 @@
 with
 
 messages as (
-    {% if is_incremental() -%}
-        {{ stg_raw_messages_sql(in_touched_messages()) }}
-    {%- else -%}
-        select * from {{ ref('stg_raw__messages') }}
+    select * from {{ ref('stg_raw__messages') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_messages() }}
     {%- endif %}
 ),
 

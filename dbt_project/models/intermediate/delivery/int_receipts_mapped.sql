@@ -28,13 +28,10 @@ receipts as (
 ),
 
 messages as (
-    {% if is_incremental() -%}
+    select * from {{ ref('stg_raw__messages') }}
+    {%- if is_incremental() %}
         {#- Every message sharing a provider_message_id, for the smallest. -#}
-        {{ stg_raw_messages_sql(
-            '(' ~ in_touched_messages() ~ ' or ' ~ in_touched_provider_message_ids('lower(provider)') ~ ')'
-        ) }}
-    {%- else -%}
-        select * from {{ ref('stg_raw__messages') }}
+        where {{ in_touched_messages() }} or {{ in_touched_provider_message_ids() }}
     {%- endif %}
 ),
 

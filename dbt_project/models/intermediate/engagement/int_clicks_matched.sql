@@ -16,22 +16,17 @@
 with
 
 clicks as (
-    {% if is_incremental() -%}
-        {{ stg_raw_clicks_sql(in_touched_clicks()) }}
-    {%- else -%}
-        select * from {{ ref('stg_raw__clicks') }}
+    select * from {{ ref('stg_raw__clicks') }}
+    {%- if is_incremental() %}
+        where {{ in_touched_clicks() }}
     {%- endif %}
 ),
 
 messages as (
-    {% if is_incremental() -%}
+    select * from {{ ref('stg_raw__messages') }}
+    {%- if is_incremental() %}
         {#- The messages of the re-derived clicks. -#}
-        {{ stg_raw_messages_sql(
-            '(' ~ in_touched_messages() ~ ' or message_id in (select touched_clicks.message_id from '
-            ~ base_raw('clicks') ~ ' as touched_clicks where ' ~ in_touched_clicks() ~ '))'
-        ) }}
-    {%- else -%}
-        select * from {{ ref('stg_raw__messages') }}
+        where message_id in (select clicks.message_id from clicks)
     {%- endif %}
 ),
 
