@@ -9,13 +9,9 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from orchestration.paths import dagster_home, log_dir
-from orchestration.publish.warehouse import working_path
 
 
 @dataclass
@@ -51,7 +47,6 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
     from orchestration.ingestion.loader import unknown_entity_folders
 
     started = time.monotonic()
-    started_at = datetime.now(UTC).replace(tzinfo=None)
     unknown = unknown_entity_folders(landing)  # warned about in the summary
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     defs = build_definitions(landing, warehouse, dbt_vars, engine=engine, spark_master=spark_master)
@@ -83,11 +78,9 @@ def run_build(landing: Path, warehouse: Path, dbt_vars: dict, full_refresh: bool
             f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
             for e in failures if e.step_failure_data and e.step_failure_data.error
         ) or "the Dagster run failed"
+    _collect_load_stats(materializations, summary)
     if engine == "spark":
-        _collect_load_stats_from_events(materializations, summary)
         summary.site_dir = None  # the site is built from DuckDB warehouses only
-    else:
-        _collect_load_stats(working_path(warehouse), started_at, summary)
     _collect_dbt_results(summary, result.run_id)
     return summary
 
@@ -106,8 +99,8 @@ def _dagster_warnings_to(log):
         logger.propagate = propagate
 
 
-def _collect_load_stats_from_events(materializations, summary: RunSummary) -> None:
-    """Files and rows loaded, from the raw assets' metadata (a Spark warehouse has no file to open)."""
+def _collect_load_stats(materializations, summary: RunSummary) -> None:
+    """Files and rows loaded, and the files that failed, from the raw assets' metadata (either engine)."""
     for event in materializations:
         if event.asset_key.path[0] != "raw" or "files_loaded" not in event.materialization.metadata:
             continue
@@ -118,26 +111,6 @@ def _collect_load_stats_from_events(materializations, summary: RunSummary) -> No
         summary.rows_loaded += meta["rows_loaded"]
         summary.rows_rejected += meta["rows_rejected"]
         summary.failed_files += list(meta["failed_files"])
-
-
-def _collect_load_stats(warehouse: Path, started_at: datetime, summary: RunSummary) -> None:
-    if not warehouse.exists():
-        return
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for status, files, loaded, rejected in con.execute(
-            "select status, count(*), sum(rows_loaded), sum(rows_rejected) from raw.load_log "
-            "where loaded_at >= ? group by status",
-            [started_at],
-        ).fetchall():
-            summary.files[status] = files
-            summary.rows_loaded += int(loaded or 0)
-            summary.rows_rejected += int(rejected or 0)
-        # A file is failing when its latest attempt failed.
-        summary.failed_files = [row[0] for row in con.execute(
-            "select error from raw.load_log l where status = 'failed' and load_id = "
-            "(select max(load_id) from raw.load_log x where x.entity = l.entity and x.path = l.path) "
-            "order by path"
-        ).fetchall()]
 
 
 def _collect_dbt_results(summary: RunSummary, run_id: str) -> None:
