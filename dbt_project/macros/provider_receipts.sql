@@ -84,11 +84,7 @@ current_rows as (
 
 final as (
     select
-        {{ dbt.concat([
-            "'" ~ entity ~ ":'",
-            'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
-            'cast(_row_number as ' ~ dbt.type_string() ~ ')'
-        ]) }} as receipt_key,
+        {{ raw_row_key("'" ~ entity ~ "'") }} as receipt_key,
         {{ spec.message_id }} as message_id,
         '{{ spec.provider }}' as provider,
         {{ spec.provider_message_id }} as provider_message_id,

@@ -37,14 +37,7 @@ repeats_ranked as (
 
 final as (
     select
-        coalesce(
-            click_id,
-            {{ dbt.concat([
-                "'row:'",
-                'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
-                'cast(_row_number as ' ~ dbt.type_string() ~ ')'
-            ]) }}
-        ) as click_key,
+        coalesce(click_id, {{ raw_row_key("'row'") }}) as click_key,
         click_id,
         message_id,
         url,

@@ -81,11 +81,7 @@ unioned as (
 
 generic_receipts as (
     select
-        {{ dbt.concat([
-            'source_entity', "':'",
-            'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
-            'cast(_row_number as ' ~ dbt.type_string() ~ ')'
-        ]) }} as receipt_key,
+        {{ raw_row_key('source_entity') }} as receipt_key,
         message_id,
         provider,
         provider_message_id,

@@ -37,11 +37,7 @@ repeats_ranked as (
 
 final as (
     select
-        {{ dbt.concat([
-            "'unsubscribes:'",
-            'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'",
-            'cast(_row_number as ' ~ dbt.type_string() ~ ')'
-        ]) }} as unsubscribe_key,
+        {{ raw_row_key("'unsubscribes'") }} as unsubscribe_key,
         account_id,
         contact_id,
         phone_number_hash,
