@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -60,10 +61,26 @@ def dagster_home() -> Path:
         for folder in (home, home.parent):  # ours: owner-only even if an older version made them 0755
             folder.chmod(0o700)
     config = home / "dagster.yaml"
-    if not config.exists():
-        # No telemetry from a warehouse that runs on closed networks.
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() == OLD_INSTANCE_CONFIG:
+        config.write_text(_instance_config(home))
     return home
+
+
+# dagster.yaml as versions before the pooled event log wrote it: replaced. Any other existing
+# dagster.yaml is the user's and left alone.
+OLD_INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+
+
+def _instance_config(home: Path) -> str:
+    """No telemetry (warehouses run on closed networks); Dagster's SQLite event log in its default
+    place, with pooled connections (orchestration/dagster_storage.py)."""
+    return OLD_INSTANCE_CONFIG + (
+        "event_log_storage:\n"
+        "  module: orchestration.dagster_storage\n"
+        "  class: PooledSqliteEventLogStorage\n"
+        "  config:\n"
+        f"    base_dir: {json.dumps(str(home / 'history' / 'runs'))}\n"
+    )
 
 
 def log_dir() -> Path:
