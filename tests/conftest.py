@@ -33,14 +33,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # Under `pytest -n 2 --dist loadgroup` (scripts/test.sh) each group runs whole on one worker, groups in
 # the order of their first test. The end-to-end modules that share the session's builds
 # (tests/e2e/conftest.py: `build`, `first_days`) form one group, so those builds are made once; every
-# other module is a group of its own. The longest start first, so that no worker finishes alone at
+# other module is a group of its own. The longest start first (scripts/test.sh passes
+# --no-loadscope-reorder so that xdist keeps this order), so that no worker finishes alone at
 # the end (measured with `pytest --durations=0`).
 OWN_DATA_E2E = {"tests/e2e/test_spark.py", "tests/e2e/test_incremental.py", "tests/e2e/test_provider_native.py"}
 SHARED_BUILDS = "tests/e2e (shared builds)"
-LONGEST_FIRST = [
-    "tests/e2e/test_spark.py",  # ~10 min
-    SHARED_BUILDS,  # ~14 min
-    "tests/test_fault_injection.py",  # ~8.5 min
+LONGEST_FIRST = [  # minutes under two workers (CI=true scripts/test.sh --durations=0)
+    SHARED_BUILDS,  # ~17
+    "tests/e2e/test_spark.py",  # ~15
+    "tests/test_fault_injection.py",  # ~5
     "tests/e2e/test_incremental.py",
     "tests/test_bench.py",
     "tests/test_pii.py",
