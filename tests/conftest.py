@@ -36,6 +36,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # other module is a group of its own. The longest start first (scripts/test.sh passes
 # --no-loadscope-reorder so that xdist keeps this order), so that no worker finishes alone at
 # the end (measured with `pytest --durations=0`).
+#
+# The groups are given to xdist by our own scheduler, not by `xdist_group` marks: xdist 3.8 marks a
+# group by renaming the test's nodeid, which pytest 9 no longer lets it do, so with the marks every
+# test became a group of its own and the module fixtures (the Spark nights, ~13 min) were built on
+# both workers.
 OWN_DATA_E2E = {"tests/e2e/test_spark.py", "tests/e2e/test_incremental.py", "tests/e2e/test_provider_native.py"}
 SHARED_BUILDS = "tests/e2e (shared builds)"
 LONGEST_FIRST = [  # minutes under two workers (CI=true scripts/test.sh --durations=0)
@@ -48,16 +53,31 @@ LONGEST_FIRST = [  # minutes under two workers (CI=true scripts/test.sh --durati
 ]
 
 
-def _group(item) -> str:
-    module = item.nodeid.split("::")[0]
+def test_group(nodeid: str) -> str:
+    """The group of a test: its module, or SHARED_BUILDS for the e2e modules that share builds."""
+    module = nodeid.split("::")[0]
     return SHARED_BUILDS if module.startswith("tests/e2e/") and module not in OWN_DATA_E2E else module
+
+
+test_group.__test__ = False  # a helper, not a test
 
 
 def pytest_collection_modifyitems(items):
     rank = {group: position for position, group in enumerate(LONGEST_FIRST)}
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
-    items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: the others keep their order
+    items.sort(key=lambda item: rank.get(test_group(item.nodeid), len(rank)))  # stable: the others keep their order
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: xdist's scope scheduling, with test_group() as the scope."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return test_group(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def pytest_terminal_summary(terminalreporter):
