@@ -25,15 +25,13 @@ KEPT_ENGINES = 4  # the index database and the databases of the runs this proces
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     """Dagster's SQLite event log storage, with one engine per database kept for the process."""
 
-    @classmethod
-    def from_config_value(cls, inst_data, config_value):
-        return cls(inst_data=inst_data, **config_value)
+    def __init__(self, base_dir: str, inst_data=None):
+        self._engines: OrderedDict = OrderedDict()  # shard -> engine; before the base class connects
+        super().__init__(base_dir, inst_data)
 
-    @property
-    def _engines(self) -> OrderedDict:
-        if "_pooled_engines" not in self.__dict__:
-            self.__dict__["_pooled_engines"] = OrderedDict()
-        return self.__dict__["_pooled_engines"]
+    @classmethod
+    def from_config_value(cls, inst_data, config_value):  # the base class builds a SqliteEventLogStorage
+        return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str):
         engines = self._engines

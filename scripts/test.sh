@@ -37,7 +37,6 @@ MMSREPORT_WAREHOUSE=:memory: .venv/bin/sqlfluff lint dbt_project/models dbt_proj
 echo "== pytest"
 # Two workers (the machines have 2 cores; much of a test is single-threaded Python: dbt, Dagster, pytest).
 # Each group of tests runs whole on one worker (shared builds are built once), longest first in the
-# order of tests/conftest.py: --no-loadscope-reorder, since xdist otherwise orders the groups by their
-# number of tests and the Spark module (5 tests, 15 min) ran last, alone. MMSREPORT_TEST_WORKERS=0 runs
-# everything in this process.
+# order of tests/conftest.py (--no-loadscope-reorder: xdist would otherwise order the groups by their
+# number of tests, and the Spark module has 5). MMSREPORT_TEST_WORKERS=0 runs everything in this process.
 .venv/bin/pytest -q -n "${MMSREPORT_TEST_WORKERS:-2}" --dist loadgroup --no-loadscope-reorder "$@"

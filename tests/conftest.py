@@ -53,29 +53,26 @@ LONGEST_FIRST = [  # minutes under two workers (CI=true scripts/test.sh --durati
 ]
 
 
-def test_group(nodeid: str) -> str:
+def group_of(nodeid: str) -> str:
     """The group of a test: its module, or SHARED_BUILDS for the e2e modules that share builds."""
     module = nodeid.split("::")[0]
     return SHARED_BUILDS if module.startswith("tests/e2e/") and module not in OWN_DATA_E2E else module
 
 
-test_group.__test__ = False  # a helper, not a test
-
-
 def pytest_collection_modifyitems(items):
     rank = {group: position for position, group in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(test_group(item.nodeid), len(rank)))  # stable: the others keep their order
+    items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))  # stable: the others keep their order
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadgroup`: xdist's scope scheduling, with test_group() as the scope."""
+    """`--dist loadgroup`: xdist's scope scheduling, with group_of() as the scope."""
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return test_group(nodeid)
+            return group_of(nodeid)
 
     return GroupScheduling(config, log)
 
