@@ -34,12 +34,12 @@ from orchestration.ingestion.readers import (
 )
 from orchestration.ingestion.validate import (
     BATCH_REJECTS,
-    CLEANED_ROWS,
     INVALID_ROWS,
     VALID_ROWS,
     MissingColumnError,
     add_rows,
     check_rows,
+    drop_units,
     start_batch,
 )
 from orchestration.paths import default_memory_limit
@@ -347,8 +347,8 @@ def _forget(con, unit: list[tuple[str, Path]], errors: dict[str, str]) -> None:
     relatives = [relative for relative, _ in unit]
     for relative in relatives:
         errors.pop(relative, None)
-    for table in (CLEANED_ROWS, BATCH_REJECTS):
-        con.execute(f"delete from {table} where _source_file in (select unnest(?::varchar[]))", [relatives])
+    drop_units(con, relatives)
+    con.execute(f"delete from {BATCH_REJECTS} where _source_file in (select unnest(?::varchar[]))", [relatives])
 
 
 # superseded_by_load_id is set later, when a newer version of the path loads.

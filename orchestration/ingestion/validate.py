@@ -70,23 +70,51 @@ def _json_object_sql(positions: list[int], names: list[str]) -> tuple[str, list[
 
 # The batch's rows as text, every file's columns mapped to the entity's (add_rows), and the
 # records its readers could not split; check_rows types and checks them all at once.
+# Each reader call's rows are kept as two temp tables, written once each (appending to one
+# growing table cost more than the reading): `batch_text_<unit>` (the reader's own text
+# columns, for the original of a rejected row) and `batch_cleaned_<unit>` (mapped to the
+# entity's columns, trimmed). `cleaned_rows` is the view of all the batch's cleaned units.
 CLEANED_ROWS = "cleaned_rows"
 BATCH_REJECTS = "batch_rejects"
-# A row's original is kept as its values (`_values`) and its reader's column names (`batch_names`):
-# made JSON only for the rows rejected, as json_object(name, value, ...) would make it.
-BATCH_NAMES = "batch_names"
-_ORIGINAL_JSON = ("case when len(n.names) > 0 then '{' || array_to_string(list_transform(list_zip(n.names, c._values), "
+# Per unit: its id, the reader's column names (for a rejected row's original, made JSON as
+# json_object(name, value, ...) would make it) and the files it holds.
+BATCH_UNITS = "batch_units"
+_ORIGINAL_JSON = ("case when len(n.names) > 0 then '{' || array_to_string(list_transform(list_zip(n.names, {values}), "
                   "lambda x: to_json(x[1]) || ':' || coalesce(to_json(x[2]), 'null')), ',') || '}' end")
 
 
+def _text_table(unit: int) -> str:
+    return f"batch_text_{unit}"
+
+
+def _cleaned_table(unit: int) -> str:
+    return f"batch_cleaned_{unit}"
+
+
 def start_batch(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
-    """Empty the batch's temp tables `cleaned_rows` and `batch_rejects`."""
+    """Empty the batch: no units, and the temp table `batch_rejects` empty."""
+    drop_units(con)
     text = ", ".join(f"{c.name} varchar" for c in spec.columns if not c.is_derived)
-    con.execute(f"create or replace temp table {CLEANED_ROWS} (_source_file varchar, _row_number bigint, "
-                f"{text}, _extra varchar, _names_id integer, _values varchar[])")
-    con.execute(f"create or replace temp table {BATCH_NAMES} (_names_id integer, names varchar[])")
+    # The shape of a cleaned unit, and the rows of a batch without any.
+    con.execute("create or replace temp table batch_cleaned_none (_source_file varchar, _row_number bigint, "
+                f"{text}, _extra varchar, _unit integer)")
+    con.execute(f"create or replace temp table {BATCH_UNITS} (_unit integer, names varchar[], files varchar[])")
     con.execute(f"create or replace temp table {BATCH_REJECTS} "
                 "(_source_file varchar, _row_number bigint, _reason varchar, _original varchar)")
+
+
+def drop_units(con: duckdb.DuckDBPyConnection, files: list[str] | None = None) -> None:
+    """Drop the batch's units (those holding any of `files`, if given) and what they read."""
+    if not con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?",
+                       [BATCH_UNITS]).fetchone()[0]:
+        return
+    where = "" if files is None else " where len(list_intersect(files, ?::varchar[])) > 0"
+    units = [u for (u,) in con.execute(f"select _unit from {BATCH_UNITS}{where}",
+                                       [] if files is None else [files]).fetchall()]
+    for unit in units:
+        con.execute(f"drop table if exists {_text_table(unit)}")
+        con.execute(f"drop table if exists {_cleaned_table(unit)}")
+    con.execute(f"delete from {BATCH_UNITS} where _unit in (select unnest(?::integer[]))", [units])
 
 
 def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str], source: str | list[str]) -> None:
@@ -113,18 +141,24 @@ def add_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: list[str
         pos = first_position.get(column.name)
         text_cols.append(f"nullif(trim(c{pos}), '')" if pos is not None else "cast(null as varchar)")
     if isinstance(source, str):
-        source_sql, source_params, rejects_where = "?", [source], ""
+        source_sql, source_params, rejects_where, files = "?", [source], "", [source]
     else:  # the rejects of every file of the scan are there: these files' only
         source_sql, source_params = "_source_file", []
-        rejects_where = " where _source_file in (select unnest(?::varchar[]))"
-    names_id = con.execute(f"select count(*) from {BATCH_NAMES}").fetchone()[0]
-    con.execute(f"insert into {BATCH_NAMES} values (?, ?::varchar[])", [names_id, columns])
-    values = "[" + ", ".join(f"c{i}" for i in range(len(columns))) + "]::varchar[]"
+        rejects_where, files = " where _source_file in (select unnest(?::varchar[]))", list(source)
+    unit = con.execute(f"select coalesce(max(_unit), -1) + 1 from {BATCH_UNITS}").fetchone()[0]
     con.execute(
-        f"insert into {CLEANED_ROWS} select {source_sql}, _row_number, " + ", ".join(text_cols)
-        + f", {extra_sql}, ?, {values} from {FILE_ROWS}",
-        source_params + extra_params + [names_id],
+        f"create or replace temp table {_cleaned_table(unit)} as select cast({source_sql} as varchar) as _source_file, "
+        "cast(_row_number as bigint) as _row_number, " + ", ".join(text_cols)
+        + f", cast({extra_sql} as varchar) as _extra, cast(? as integer) as _unit from {FILE_ROWS}",
+        source_params + extra_params + [unit],
     )
+    if source_params:  # file_rows has no _source_file: the file's rows are copied with it
+        con.execute(f"create or replace temp table {_text_table(unit)} as select ? as _source_file, * "
+                    f"from {FILE_ROWS}", source_params)
+    else:  # kept as read, for the originals of rejected rows: no copy
+        con.execute(f"drop table if exists {_text_table(unit)}")
+        con.execute(f"alter table {FILE_ROWS} rename to {_text_table(unit)}")
+    con.execute(f"insert into {BATCH_UNITS} values (?, ?::varchar[], ?::varchar[])", [unit, columns, files])
     con.execute(f"insert into {BATCH_REJECTS} select {source_sql}, _row_number, _reason, _original "
                 f"from {READER_REJECTS}{rejects_where}", source_params or [source])
 
@@ -136,6 +170,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
     """
     read_columns = [c for c in spec.columns if not c.is_derived]
     phone_columns = [c.name for c in spec.columns if c.kind == "phone"]
+    units = dict(con.execute(f"select _unit, len(names) from {BATCH_UNITS} order by _unit").fetchall())
+    con.execute(f"create or replace temp view {CLEANED_ROWS} as " + " union all ".join(
+        f"select * from {table}" for table in ["batch_cleaned_none", *map(_cleaned_table, units)]))
     if phone_columns:
         _build_phone_map(con, phone_columns, regions)
 
@@ -157,7 +194,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
     rows = f"(select r.*, coalesce(a.default_region, ?) as _region from {CLEANED_ROWS} r " \
         "left join account_regions a on a.account_id = r.account_id)" if phone_columns else CLEANED_ROWS
     typed_sql = (
-        "select r._source_file, r._row_number, r._extra, r._names_id, r._values, "
+        "select r._source_file, r._row_number, r._extra, r._unit, "
         + ", ".join(f"r.{c.name} as _text_{c.name}" for c in read_columns) + ", "
         + ", ".join(typed)
         + f" from {rows} r " + " ".join(joins)
@@ -190,11 +227,23 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, regions: dict[s
     names = ", ".join(c.name for c in spec.columns)
     con.execute(f"create or replace temp view {VALID_ROWS} as select _source_file, _row_number, _extra, "
                 f"{names} from checked_rows where _reason is null")
-    con.execute(f"create or replace temp table {INVALID_ROWS} as select c._source_file, c._row_number, c._reason, "
-                f"{_ORIGINAL_JSON} as _original from checked_rows c join {BATCH_NAMES} n using (_names_id) "
-                "where c._reason is not null "
-                f"union all select _source_file, _row_number, _reason, _original from {BATCH_REJECTS}")
-    for table in (CLEANED_ROWS, FILE_ROWS):  # what memory the batch needs no more
+    # A rejected row's original: its reader's columns, found again in its unit's text table.
+    con.execute("create or replace temp table rejected_checked as select _source_file, _row_number, _reason, _unit "
+                "from checked_rows where _reason is not null")
+    originals = []
+    for (unit,) in con.execute("select distinct _unit from rejected_checked order by _unit").fetchall():
+        values = "[" + ", ".join(f"t.c{i}" for i in range(units[unit])) + "]::varchar[]"
+        original = _ORIGINAL_JSON.replace("{values}", values)
+        originals.append(
+            f"select c._source_file, c._row_number, c._reason, {original} as _original "
+            f"from rejected_checked c join {BATCH_UNITS} n on n._unit = c._unit join {_text_table(unit)} t "
+            f"on t._source_file = c._source_file and t._row_number = c._row_number where c._unit = {int(unit)}")
+    originals.append(f"select _source_file, _row_number, _reason, _original from {BATCH_REJECTS}")
+    con.execute(f"create or replace temp table {INVALID_ROWS} as " + " union all ".join(originals))
+    # What memory the batch needs no more.
+    con.execute(f"drop view if exists {CLEANED_ROWS}")
+    drop_units(con)
+    for table in (FILE_ROWS, "rejected_checked"):
         con.execute(f"drop table if exists {table}")
 
 
