@@ -12,6 +12,11 @@
 - reaps the child with os.wait4, whose rusage gives `peak_rss`: the largest
   RSS any single process of the tree reached (the kernel's high-water mark,
   exact, not sampled; children that were waited for are included).
+
+A child's high-water mark starts at its parent's when it is started (Linux
+carries it over the fork and exec), so before each run this process resets
+its own to its current RSS (/proc/self/clear_refs): otherwise every run after
+the harness itself once held a lot of memory reports at least that much.
 """
 
 from __future__ import annotations
@@ -67,6 +72,15 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def reset_peak_rss() -> None:
+    """Reset this process's peak RSS to its current RSS, which a child inherits (Linux 4.0+; else a no-op)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
 def tree_rss(root: int) -> int:
     """Resident bytes of a process and all its descendants (now)."""
     total, stack, seen = 0, [root], set()
@@ -95,6 +109,7 @@ def run_measured(cmd: list[str], *, log: Path, env: dict | None = None, cwd: Pat
 
     with open(log, "w", encoding="utf-8") as log_file:
         log_file.write("$ " + " ".join(str(c) for c in cmd) + "\n")
+        reset_peak_rss()
         started = time.perf_counter()
         proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=env, cwd=cwd, text=True, encoding="utf-8", errors="replace", bufsize=1)
